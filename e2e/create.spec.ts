@@ -1,0 +1,113 @@
+import {
+  countApiRequests,
+  createStrategy,
+  expect,
+  serverForThisFile,
+  signIn,
+  test,
+  uniqueName,
+} from "./fixtures";
+
+const server = serverForThisFile();
+
+test("an admin creates a strategy with 90s and 2m and sees it listed as such", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await expect(page).toHaveTitle(/Create strategy/);
+
+  // The form starts from the server's defaults.
+  await expect(page.getByLabel("DANE")).toHaveValue("optional");
+  await expect(page.getByLabel("MTA-STS", { exact: true })).toHaveValue("optional");
+  await expect(page.getByLabel("STARTTLS")).toHaveValue("optional");
+  await expect(page.getByLabel("Allow invalid certificates")).not.toBeChecked();
+  await expect(page.getByLabel("TLS handshake timeout")).toHaveValue("3m");
+  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveValue("5m");
+  await expect(
+    page.getByText("Maximum time to wait for the TLS handshake to complete."),
+  ).toBeVisible();
+
+  const name = uniqueName("relay");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Description").fill("Partner relay");
+  await page.getByLabel("STARTTLS").selectOption({ label: "Required" });
+  await page.getByLabel("TLS handshake timeout").fill("90s");
+  await expect(page.getByText("= 1 minute 30 seconds")).toBeVisible();
+  await page.getByLabel("MTA-STS lookup timeout").fill("2m");
+  await expect(page.getByText("= 2 minutes")).toBeVisible();
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+
+  await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(row.getByRole("cell")).toHaveText([
+    "Partner relay",
+    "Required",
+    "Optional",
+    "Optional",
+    "No",
+    "1m 30s",
+    "2m",
+  ]);
+});
+
+test("invalid durations and names show errors and send nothing", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await expect(page.getByLabel("Name")).toBeVisible();
+  const requests = countApiRequests(page);
+
+  const name = page.getByLabel("Name");
+  const tlsTimeout = page.getByLabel("TLS handshake timeout");
+  const create = page.getByRole("button", { name: "Create", exact: true });
+
+  await create.click();
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toHaveAccessibleDescription(/Enter a name\./);
+
+  await name.fill("has space");
+  await create.click();
+  await expect(name).toHaveAccessibleDescription(/Use only letters, digits/);
+  await expect(name).toHaveValue("has space");
+
+  await name.fill("valid-name");
+  for (const [typed, message] of [
+    ["", /Enter a duration/],
+    ["0s", /longer than zero/],
+    ["-5m", /must be positive/],
+    ["1.5ms", /whole numbers/],
+    ["90", /Add a unit/],
+    ["soon", /is not a duration/],
+  ] as const) {
+    await tlsTimeout.fill(typed);
+    await create.click();
+    await expect(tlsTimeout).toHaveAttribute("aria-invalid", "true");
+    await expect(tlsTimeout).toHaveAccessibleDescription(message);
+    await expect(tlsTimeout).toHaveAccessibleDescription(/500ms, 90s, 5m, 1h, 1h30m or 2d/);
+    await expect(tlsTimeout).toHaveValue(typed);
+  }
+  await tlsTimeout.fill("1H 30M");
+  await expect(tlsTimeout).toHaveAttribute("aria-invalid", "false");
+  await expect(page.getByText("= 1 hour 30 minutes")).toBeVisible();
+  expect(requests.count).toBe(0);
+});
+
+test("a duplicate name shows the server's conflict and links to the existing strategy", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  const name = uniqueName("dup");
+  await createStrategy(page, { name, description: "First" });
+
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Description").fill("Second");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const nameField = page.getByLabel("Name");
+  await expect(nameField).toHaveAttribute("aria-invalid", "true");
+  await expect(nameField).toHaveAccessibleDescription(
+    new RegExp(`A strategy named “${name}” already exists`),
+  );
+  await expect(page.getByLabel("Description")).toHaveValue("Second");
+  await page.getByRole("link", { name: `Open “${name}”` }).click();
+  await expect(page.getByRole("heading", { name: `Edit “${name}”` })).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("First");
+});

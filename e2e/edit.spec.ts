@@ -1,0 +1,104 @@
+import {
+  countApiRequests,
+  createStrategy,
+  expect,
+  serverForThisFile,
+  signIn,
+  test,
+  uniqueName,
+} from "./fixtures";
+
+const server = serverForThisFile();
+
+test("an admin edits a description, clears it and changes an enum; Name stays read-only", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  const name = uniqueName("edit");
+  await createStrategy(page, { name, description: "Before" });
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page).toHaveTitle(new RegExp(name));
+
+  const nameField = page.getByLabel("Name");
+  await expect(nameField).toHaveValue(name);
+  await expect(nameField).not.toBeEditable();
+  const save = page.getByRole("button", { name: "Save" });
+  await expect(save).toBeDisabled();
+
+  // Save sends only what changed, and never the name.
+  const bodies: unknown[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().includes("/jmap"))
+      bodies.push(request.postDataJSON());
+  });
+  await page.getByLabel("Description").fill("After");
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(row.getByRole("cell").first()).toHaveText("After");
+  expect(JSON.stringify(bodies)).toContain('"update":{');
+  expect(JSON.stringify(bodies)).toContain('{"description":"After"}');
+
+  // Clearing the description stores null (the server refuses an empty string).
+  await page.getByRole("link", { name, exact: true }).click();
+  await page.getByLabel("Description").fill("");
+  await page.getByLabel("DANE").selectOption({ label: "Required" });
+  bodies.length = 0;
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+  expect(JSON.stringify(bodies)).toContain('{"description":null,"dane":"require"}');
+  await expect(row.getByRole("cell")).toHaveText([
+    "—",
+    "Optional",
+    "Required",
+    "Optional",
+    "No",
+    "3m",
+    "5m",
+  ]);
+
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByLabel("Description")).toHaveValue("");
+  await expect(page.getByLabel("DANE")).toHaveValue("require");
+});
+
+test("an invalid edit shows the error on its field and sends nothing", async ({ page }) => {
+  await signIn(page, server);
+  const name = uniqueName("bad-edit");
+  await createStrategy(page, { name });
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  const requests = countApiRequests(page);
+  await page.getByLabel("MTA-STS lookup timeout").fill("5 minutes");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveValue("5 minutes");
+  expect(requests.count).toBe(0);
+});
+
+test("an admin deletes a strategy after confirming, and can cancel", async ({ page }) => {
+  await signIn(page, server);
+  const name = uniqueName("delete");
+  await createStrategy(page, { name });
+  await page.getByRole("link", { name, exact: true }).click();
+
+  await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete “${name}”?` });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+
+  await page.getByRole("button", { name: "Delete" }).click();
+  const sets: string[] = [];
+  page.on("request", (request) => {
+    const body = request.postData() ?? "";
+    if (body.includes("x:MtaTlsStrategy/set")) sets.push(body);
+  });
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Deleted “${name}”.`);
+  await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+  expect(sets).toHaveLength(1);
+  expect(sets[0]).toContain('"destroy":[');
+});

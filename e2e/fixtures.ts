@@ -1,0 +1,166 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+
+export interface Account {
+  username: string;
+  password: string;
+}
+
+export interface UserDeclaration {
+  name: string;
+  password: string;
+  permissions: string[];
+}
+
+export interface TestServer {
+  url: (path?: string) => string;
+  admin: Account;
+  /** Extra users declared for this server (embedded only). */
+  users: Record<string, Account>;
+}
+
+const SERVER_ENTRY = "dist/server/index.js";
+
+async function startEmbedded(users: UserDeclaration[]) {
+  if (!existsSync(SERVER_ENTRY))
+    throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first.`);
+  const dataDir = await mkdtemp(join(tmpdir(), "tls-strategies-e2e-"));
+  if (users.length > 0) await writeFile(join(dataDir, "users.json"), JSON.stringify({ users }));
+  const admin = { username: "admin", password: randomBytes(12).toString("base64url") };
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SERVER_ENTRY], {
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATA_DIR: dataDir,
+      STALWART_ADMIN_PASSWORD: admin.password,
+      // The server exits when this test process goes away, even if it is killed.
+      EXIT_ON_STDIN_CLOSE: "1",
+    },
+  });
+  const output: string[] = [];
+  child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const origin = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      output.push(line);
+      const match = /Listening on (http:\/\/[^\s/]+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on("exit", (code) =>
+      reject(new Error(`The server exited (${code}):\n${output.join("\n")}`)),
+    );
+    setTimeout(() => reject(new Error(`The server did not start:\n${output.join("\n")}`)), 15_000);
+  });
+  const stop = async () => {
+    child.stdin.end();
+    child.kill("SIGTERM");
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  return { origin, admin, stop };
+}
+
+/**
+ * A server for the tests of one file: a fresh embedded server on a free port, or the
+ * live server named by E2E_BASE_URL.
+ */
+export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): TestServer {
+  let origin = "";
+  let stop: (() => Promise<void>) | undefined;
+  const server: TestServer = {
+    url: (path = "/") => new URL(path, origin).toString(),
+    admin: { username: "", password: "" },
+    users: Object.fromEntries(
+      (options.users ?? []).map((user) => [
+        user.name,
+        { username: user.name, password: user.password },
+      ]),
+    ),
+  };
+  test.beforeAll(async () => {
+    if (process.env.E2E_BASE_URL) {
+      origin = process.env.E2E_BASE_URL;
+      server.admin = {
+        username: process.env.E2E_USERNAME ?? "admin",
+        password: process.env.E2E_PASSWORD ?? "",
+      };
+      return;
+    }
+    const started = await startEmbedded(options.users ?? []);
+    origin = started.origin;
+    server.admin = started.admin;
+    stop = started.stop;
+  });
+  test.afterAll(async () => {
+    await stop?.();
+  });
+  return server;
+}
+
+/** A name no other test or person uses; against a live server only e2e-… names are touched. */
+export function uniqueName(label: string): string {
+  return `e2e-${label}-${randomBytes(3).toString("hex")}`;
+}
+
+export const LIST_PATH = "/settings/mta/outbound/tls-strategies";
+
+export async function signIn(
+  page: Page,
+  server: TestServer,
+  account: Account = server.admin,
+  path = LIST_PATH,
+) {
+  await page.goto(server.url(path));
+  await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
+}
+
+/** Counts the JMAP API requests the page sends, to prove that invalid input sends none. */
+export function countApiRequests(page: Page): { readonly count: number } {
+  const counter = { count: 0 };
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/jmap"))
+      counter.count += 1;
+  });
+  return counter;
+}
+
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(
+    results.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`,
+    ),
+  ).toEqual([]);
+}
+
+/** Creates a strategy through the form, from the list page. */
+export async function createStrategy(
+  page: Page,
+  values: { name: string; description?: string; tlsTimeout?: string; mtaStsTimeout?: string },
+) {
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Name").fill(values.name);
+  if (values.description !== undefined)
+    await page.getByLabel("Description").fill(values.description);
+  if (values.tlsTimeout !== undefined)
+    await page.getByLabel("TLS handshake timeout").fill(values.tlsTimeout);
+  if (values.mtaStsTimeout !== undefined)
+    await page.getByLabel("MTA-STS lookup timeout").fill(values.mtaStsTimeout);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(
+    page.getByRole("status").filter({ hasText: `Created “${values.name}”.` }),
+  ).toBeVisible();
+}
+
+export { expect, test };

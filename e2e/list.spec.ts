@@ -1,0 +1,56 @@
+import { expect, serverForThisFile, signIn, test } from "./fixtures";
+
+const server = serverForThisFile();
+
+test("a fresh server lists its two default strategies with their values", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  await signIn(page, server);
+  await expect(page).toHaveTitle("TLS Strategies · Stalwart");
+  const table = page.getByRole("table");
+  const headers = table.getByRole("columnheader");
+  await expect(headers).toHaveText([
+    "Name",
+    "Description",
+    "STARTTLS",
+    "DANE",
+    "MTA-STS",
+    "Allow invalid certificates",
+    "TLS handshake timeout",
+    "MTA-STS lookup timeout",
+  ]);
+  const rows = table.getByRole("row");
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1).getByRole("cell").or(rows.nth(1).getByRole("rowheader"))).toHaveText([
+    "default",
+    "Default TLS settings",
+    "Optional",
+    "Optional",
+    "Optional",
+    "No",
+    "3m",
+    "5m",
+  ]);
+  await expect(rows.nth(2).getByRole("cell").or(rows.nth(2).getByRole("rowheader"))).toHaveText([
+    "invalid-tls",
+    "Allow invalid TLS certificates",
+    "Optional",
+    "Optional",
+    "Optional",
+    "Yes",
+    "3m",
+    "5m",
+  ]);
+  await expect(page.getByText("2 strategies")).toBeVisible();
+
+  // Names are real links to the edit page.
+  const link = page.getByRole("link", { name: "default", exact: true });
+  await expect(link).toHaveAttribute(
+    "href",
+    /\/settings\/mta\/outbound\/tls-strategies\/[a-z0-9]+$/,
+  );
+  await page.screenshot({ path: "docs/screenshot.png" });
+  await link.click();
+  await expect(page.getByRole("heading", { name: "Edit “default”" })).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("Default TLS settings");
+});

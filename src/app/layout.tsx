@@ -1,0 +1,77 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { LIST_PATH } from "../features/tls-strategies/paths";
+import { UnauthorizedError } from "../jmap/errors";
+import { useAuth } from "./auth";
+
+function signInPath(location: { pathname: string; search: string }) {
+  return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+/** Pages behind sign-in. A 401 from any query or mutation returns to sign-in, then back here. */
+export function AppLayout() {
+  const { client, signOut } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const expire = (error: unknown) => {
+      if (!(error instanceof UnauthorizedError)) return;
+      const { pathname, search } = window.location;
+      signOut();
+      navigate(signInPath({ pathname, search }), { replace: true });
+    };
+    const unsubscribeQueries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === "updated" && event.action.type === "error") expire(event.action.error);
+    });
+    const unsubscribeMutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === "updated" && event.action.type === "error") expire(event.action.error);
+    });
+    return () => {
+      unsubscribeQueries();
+      unsubscribeMutations();
+    };
+  }, [queryClient, signOut, navigate]);
+
+  if (!client) return <Navigate to={signInPath(location)} replace />;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">Stalwart</span>
+        <div className="account">
+          <span className="username">
+            {client.credentials.kind === "basic" ? client.credentials.username : "API key"}
+          </span>
+          <button type="button" className="button button-quiet" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="page">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <ol>
+            <li>Settings</li>
+            <li>MTA</li>
+            <li>Outbound</li>
+            <li>
+              <Link
+                to={LIST_PATH}
+                aria-current={location.pathname === LIST_PATH ? "page" : undefined}
+              >
+                TLS Strategies
+              </Link>
+            </li>
+          </ol>
+        </nav>
+        <h1>TLS Strategies</h1>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export const LIST_PATH = "/settings/mta/outbound/tls-strategies";
+export const CREATE_PATH = `${LIST_PATH}/new`;
+export const editPath = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;

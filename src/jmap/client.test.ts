@@ -1,0 +1,200 @@
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { authorizationHeader, JmapClient, resultOf } from "./client";
+import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
+
+const SESSION = {
+  capabilities: {
+    "urn:ietf:params:jmap:core": {
+      maxCallsInRequest: 16,
+      maxObjectsInGet: 500,
+      maxObjectsInSet: 300,
+    },
+  },
+  accounts: { b: { name: "admin", isPersonal: true, isReadOnly: false, accountCapabilities: {} } },
+  primaryAccounts: { "urn:stalwart:jmap": "b" },
+  username: "admin",
+  apiUrl: "https://mail.example.com/jmap/",
+  state: "3a",
+};
+
+type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+function fakeServer(handler: Handler) {
+  const requests: { url: string; init: RequestInit }[] = [];
+  const fetch = (async (input: URL | RequestInfo, init: RequestInit = {}) => {
+    const url = input.toString();
+    requests.push({ url, init });
+    return handler(url, init);
+  }) as typeof globalThis.fetch;
+  return { fetch, requests };
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
+
+function client(handler: Handler) {
+  const server = fakeServer(handler);
+  const jmap = new JmapClient(
+    { kind: "basic", username: "admin", password: "sécret" },
+    { fetch: server.fetch, discoveryUrl: "https://mail.example.com/.well-known/jmap" },
+  );
+  return { jmap, requests: server.requests };
+}
+
+describe("JmapClient", () => {
+  test("discovers the session once and posts every call to its apiUrl with the Stalwart account", async () => {
+    const { jmap, requests } = client((url, init) => {
+      if (url.endsWith("/.well-known/jmap")) return json(SESSION);
+      const body = JSON.parse(String(init.body));
+      return json({
+        methodResponses: body.methodCalls.map(([name, args, id]: [string, unknown, string]) => [
+          name,
+          args,
+          id,
+        ]),
+        sessionState: "1",
+      });
+    });
+    const query = { id: "q", name: "x:MtaTlsStrategy/query", args: { position: 0 } };
+    await jmap.call([
+      query,
+      { id: "g", name: "x:MtaTlsStrategy/get", args: { "#ids": resultOf(query, "/ids") } },
+    ]);
+    await jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }]);
+
+    expect(requests.map((r) => r.url)).toEqual([
+      "https://mail.example.com/.well-known/jmap",
+      "https://mail.example.com/jmap/",
+      "https://mail.example.com/jmap/",
+    ]);
+    const first = JSON.parse(String(requests[1]?.init.body));
+    expect(first).toEqual({
+      using: ["urn:ietf:params:jmap:core", "urn:stalwart:jmap"],
+      methodCalls: [
+        ["x:MtaTlsStrategy/query", { accountId: "b", position: 0 }, "q"],
+        [
+          "x:MtaTlsStrategy/get",
+          {
+            accountId: "b",
+            "#ids": { resultOf: "q", name: "x:MtaTlsStrategy/query", path: "/ids" },
+          },
+          "g",
+        ],
+      ],
+    });
+    expect((await jmap.session()).maxObjectsInSet).toBe(300);
+  });
+
+  test("sends UTF-8 Basic credentials and Bearer tokens", async () => {
+    expect(authorizationHeader({ kind: "basic", username: "admin", password: "sécret" })).toBe(
+      `Basic ${Buffer.from("admin:sécret", "utf8").toString("base64")}`,
+    );
+    expect(authorizationHeader({ kind: "bearer", token: "abc" })).toBe("Bearer abc");
+    const { jmap, requests } = client(() => json(SESSION));
+    await jmap.session();
+    expect(new Headers(requests[0]?.init.headers).get("Authorization")).toMatch(/^Basic /);
+  });
+
+  test("raises a distinct error for each way a call fails", async () => {
+    const problem = (status: number, body: unknown) => () =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { "Content-Type": "application/problem+json" },
+      });
+
+    await expect(
+      client(problem(401, { type: "about:blank", status: 401 })).jmap.session(),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
+    const limit = client((url) =>
+      url.endsWith("/.well-known/jmap")
+        ? json(SESSION)
+        : problem(400, {
+            type: "urn:ietf:params:jmap:error:limit",
+            status: 400,
+            limit: "maxCallsInRequest",
+          })(),
+    );
+    await expect(limit.jmap.call([{ name: "x", args: {} }])).rejects.toMatchObject({
+      constructor: RequestError,
+      type: "urn:ietf:params:jmap:error:limit",
+      limit: "maxCallsInRequest",
+    });
+    await expect(
+      client(() => {
+        throw new TypeError("Failed to fetch");
+      }).jmap.session(),
+    ).rejects.toBeInstanceOf(TransportError);
+    await expect(
+      client(() => new Response("Bad gateway", { status: 502 })).jmap.session(),
+    ).rejects.toMatchObject({
+      constructor: TransportError,
+      status: 502,
+    });
+    await expect(client(() => json({ hello: "world" })).jmap.session()).rejects.toBeInstanceOf(
+      TransportError,
+    );
+    // Without accepted credentials Stalwart answers with capabilities only.
+    await expect(
+      client(() =>
+        json({ ...SESSION, primaryAccounts: {}, accounts: {}, username: "" }),
+      ).jmap.session(),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
+
+    const forbidden = client((url) =>
+      url.endsWith("/.well-known/jmap")
+        ? json(SESSION)
+        : json({
+            methodResponses: [["error", { type: "forbidden", description: "No" }, "c0"]],
+            sessionState: "1",
+          }),
+    );
+    const responses = await forbidden.jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }]);
+    expect(() => responses.get("c0", z.object({}))).toThrow(MethodError);
+    try {
+      responses.get("c0", z.object({}));
+    } catch (error) {
+      expect(error).toMatchObject({ type: "forbidden", description: "No" });
+    }
+  });
+
+  test("a malformed method response becomes a TransportError, not a crash", async () => {
+    const { jmap } = client((url) =>
+      url.endsWith("/.well-known/jmap")
+        ? json(SESSION)
+        : json({
+            methodResponses: [["x:MtaTlsStrategy/get", { list: "nope" }, "c0"]],
+            sessionState: "1",
+          }),
+    );
+    const responses = await jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }]);
+    expect(() => responses.get("c0", z.object({ list: z.array(z.unknown()) }))).toThrow(
+      TransportError,
+    );
+  });
+
+  test("a failed discovery is retried on the next call instead of being cached", async () => {
+    let attempts = 0;
+    const { jmap } = client(() => {
+      attempts += 1;
+      return attempts === 1 ? new Response("", { status: 503 }) : json(SESSION);
+    });
+    await expect(jmap.session()).rejects.toBeInstanceOf(TransportError);
+    await expect(jmap.session()).resolves.toMatchObject({ accountId: "b", apiUrl: SESSION.apiUrl });
+  });
+});
+
+test("reads the caller's permissions from /api/account on the same server", async () => {
+  const { jmap, requests } = client(() =>
+    json({ permissions: ["sysMtaTlsStrategyGet"], edition: "oss", locale: "en" }),
+  );
+  await expect(jmap.account()).resolves.toEqual({
+    permissions: ["sysMtaTlsStrategyGet"],
+    edition: "oss",
+    locale: "en",
+  });
+  expect(requests[0]?.url).toBe("https://mail.example.com/api/account");
+});

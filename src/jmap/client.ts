@@ -1,0 +1,244 @@
+import { z } from "zod";
+import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
+import {
+  type AccountInfo,
+  CORE_CAPABILITY,
+  type Invocation,
+  type ProblemDetails,
+  STALWART_CAPABILITY,
+} from "./protocol";
+
+export type Credentials =
+  | { kind: "basic"; username: string; password: string }
+  | { kind: "bearer"; token: string };
+
+export function authorizationHeader(credentials: Credentials): string {
+  if (credentials.kind === "bearer") return `Bearer ${credentials.token}`;
+  // btoa only takes Latin-1; encode as UTF-8 first so non-ASCII passwords survive.
+  const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);
+  return `Basic ${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))}`;
+}
+
+// RFC 8620 §2, only what this client uses; other members pass through untouched.
+const sessionSchema = z.looseObject({
+  capabilities: z.record(z.string(), z.unknown()),
+  primaryAccounts: z.record(z.string(), z.string()),
+  username: z.string(),
+  apiUrl: z.string().min(1),
+});
+
+const coreCapabilitySchema = z.looseObject({
+  maxCallsInRequest: z.number().int().positive().catch(16),
+  maxObjectsInGet: z.number().int().positive().catch(500),
+  maxObjectsInSet: z.number().int().positive().catch(500),
+});
+
+const accountSchema = z.looseObject({
+  permissions: z.array(z.string()),
+  edition: z.string().catch(""),
+  locale: z.string().catch("en"),
+});
+
+const problemSchema = z.looseObject({
+  type: z.string(),
+  status: z.number(),
+  title: z.string().optional(),
+  detail: z.string().optional(),
+  limit: z.string().optional(),
+});
+
+// RFC 8620 §3.4
+const responseSchema = z.object({
+  methodResponses: z.array(z.tuple([z.string(), z.record(z.string(), z.unknown()), z.string()])),
+  sessionState: z.string(),
+});
+
+export interface Session {
+  username: string;
+  /** Every JMAP request goes here (shared wire reference §1), never to a fixed path. */
+  apiUrl: string;
+  accountId: string;
+  maxCallsInRequest: number;
+  maxObjectsInGet: number;
+  maxObjectsInSet: number;
+}
+
+export interface MethodCall {
+  name: string;
+  args: Record<string, unknown>;
+  /** Defaults to c0, c1, … in order. */
+  id?: string;
+}
+
+/** A `#name` argument pointing at an earlier call's result (RFC 8620 §3.7). */
+export function resultOf(call: MethodCall & { id: string }, path: string) {
+  return { resultOf: call.id, name: call.name, path };
+}
+
+/** The answers to one request, looked up by call id. */
+export class MethodResponses {
+  constructor(private readonly invocations: Invocation[]) {}
+
+  /** The call's arguments parsed with `schema`; throws MethodError if the call failed. */
+  get<T>(callId: string, schema: z.ZodType<T>): T {
+    const invocation = this.invocations.find(([, , id]) => id === callId);
+    if (!invocation) throw new TransportError(`The server sent no answer for call ${callId}.`);
+    const [name, args] = invocation;
+    if (name === "error") {
+      const error = z
+        .looseObject({ type: z.string(), description: z.string().optional() })
+        .safeParse(args);
+      throw new MethodError(
+        error.success ? error.data.type : "serverFail",
+        error.success ? error.data.description : undefined,
+        callId,
+      );
+    }
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) {
+      throw new TransportError(`The server's answer to ${name} was not understood.`, undefined, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+export interface JmapClientOptions {
+  /** Where discovery starts (RFC 8620 §2.2). */
+  discoveryUrl?: string;
+  fetch?: typeof fetch;
+}
+
+const USING = [CORE_CAPABILITY, STALWART_CAPABILITY];
+
+export class JmapClient {
+  readonly #authorization: string;
+  readonly #fetch: typeof fetch;
+  readonly #discoveryUrl: string;
+  #session: Promise<Session> | undefined;
+
+  constructor(
+    readonly credentials: Credentials,
+    options: JmapClientOptions = {},
+  ) {
+    this.#authorization = authorizationHeader(credentials);
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#discoveryUrl = options.discoveryUrl ?? "/.well-known/jmap";
+  }
+
+  /** Discovers the session once (following the 307 to /jmap/session) and keeps it. */
+  session(): Promise<Session> {
+    this.#session ??= this.#discover().catch((error: unknown) => {
+      this.#session = undefined;
+      throw error;
+    });
+    return this.#session;
+  }
+
+  async account(): Promise<AccountInfo> {
+    // Stalwart serves the caller's permissions beside JMAP (shared wire reference §1).
+    const body = await this.#send(new URL("/api/account", this.#discovery()), { method: "GET" });
+    return this.#parse(accountSchema, body, "account");
+  }
+
+  /** Sends all calls in one HTTP request (RFC 8620 §3.3). */
+  async call(calls: MethodCall[]): Promise<MethodResponses> {
+    const session = await this.session();
+    if (calls.length > session.maxCallsInRequest) {
+      throw new RangeError(`At most ${session.maxCallsInRequest} calls fit in one request.`);
+    }
+    const methodCalls: Invocation[] = calls.map((call, index) => [
+      call.name,
+      { accountId: session.accountId, ...call.args },
+      call.id ?? `c${index}`,
+    ]);
+    const body = await this.#send(new URL(session.apiUrl, this.#discovery()), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ using: USING, methodCalls }),
+    });
+    return new MethodResponses(this.#parse(responseSchema, body, "response").methodResponses);
+  }
+
+  async #discover(): Promise<Session> {
+    const body = await this.#send(this.#discovery(), { method: "GET" });
+    const session = this.#parse(sessionSchema, body, "session");
+    const accountId = session.primaryAccounts[STALWART_CAPABILITY];
+    if (!accountId) {
+      // Without credentials Stalwart answers with capabilities only (shared wire reference §1).
+      if (session.username === "") throw new UnauthorizedError();
+      throw new TransportError("This server does not offer Stalwart's management API.");
+    }
+    const core = coreCapabilitySchema.safeParse(session.capabilities[CORE_CAPABILITY] ?? {});
+    return {
+      username: session.username,
+      apiUrl: session.apiUrl,
+      accountId,
+      maxCallsInRequest: core.success ? core.data.maxCallsInRequest : 16,
+      maxObjectsInGet: core.success ? core.data.maxObjectsInGet : 500,
+      maxObjectsInSet: core.success ? core.data.maxObjectsInSet : 500,
+    };
+  }
+
+  #discovery(): URL {
+    return new URL(this.#discoveryUrl, globalThis.location?.href);
+  }
+
+  async #send(url: URL, init: RequestInit): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        ...init,
+        headers: {
+          ...init.headers,
+          Authorization: this.#authorization,
+          Accept: "application/json",
+        },
+        credentials: "omit",
+      });
+    } catch (error) {
+      throw new TransportError(
+        "Could not reach the server. Check your connection and try again.",
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (response.status === 401) throw new UnauthorizedError();
+    const text = await response.text().catch(() => "");
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      const problem = problemSchema.safeParse(body);
+      if (problem.success && response.status < 500)
+        throw new RequestError(problem.data as ProblemDetails);
+      const retryAfter = response.headers.get("Retry-After");
+      const detail = problem.success ? (problem.data.detail ?? problem.data.title) : undefined;
+      throw new TransportError(
+        `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${
+          detail ? `: ${detail}` : "."
+        }${retryAfter ? ` Try again in ${retryAfter} seconds.` : ""}`,
+        response.status,
+      );
+    }
+    if (body === undefined)
+      throw new TransportError("The server's answer was not JSON.", response.status);
+    return body;
+  }
+
+  #parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new TransportError(`The server's ${what} was not understood.`, undefined, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+}

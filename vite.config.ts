@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import react from "@vitejs/plugin-react";
+import { defineConfig, type Plugin } from "vite";
+
+/** Paths the embedded JMAP server answers; everything else is the UI. */
+const API_PATH = /^\/(\.well-known\/jmap|jmap(\/|$|\?)|api(\/|$|\?))/;
+
+/**
+ * `npm run dev`: the same embedded server as `npm start`, mounted in front of Vite's dev
+ * server, so the UI hot-reloads against real JMAP answers on one origin.
+ */
+function embeddedJmapServer(): Plugin {
+  return {
+    name: "embedded-jmap-server",
+    apply: "serve",
+    async configureServer(server) {
+      const { getRequestListener } = await import("@hono/node-server");
+      const { openStore } = (await server.ssrLoadModule(
+        "/server/store.ts",
+      )) as typeof import("./server/store");
+      const { createApp } = (await server.ssrLoadModule(
+        "/server/app.ts",
+      )) as typeof import("./server/app");
+      const upstream = process.env.STALWART_URL;
+      let store: Awaited<ReturnType<typeof openStore>>["store"] | undefined;
+      if (!upstream) {
+        const opened = await openStore({
+          dataDir: process.env.DATA_DIR ?? "data",
+          adminPassword: process.env.STALWART_ADMIN_PASSWORD,
+        });
+        store = opened.store;
+        if (opened.generatedAdminPassword) {
+          server.config.logger.info(
+            `  Sign in as admin with password: ${opened.generatedAdminPassword} (shown once)`,
+          );
+        }
+      }
+      const listener = getRequestListener(createApp({ store, upstream }).fetch);
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        if (req.url && API_PATH.test(req.url)) void listener(req, res);
+        else next();
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), embeddedJmapServer()],
+  build: {
+    outDir: "dist/client",
+    sourcemap: true,
+  },
+  server: { host: "127.0.0.1", port: 5173 },
+});
