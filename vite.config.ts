@@ -14,7 +14,6 @@ function embeddedJmapServer(): Plugin {
     name: "embedded-jmap-server",
     apply: "serve",
     async configureServer(server) {
-      const { getRequestListener } = await import("@hono/node-server");
       const { openStore } = (await server.ssrLoadModule(
         "/server/store.ts",
       )) as typeof import("./server/store");
@@ -35,7 +34,10 @@ function embeddedJmapServer(): Plugin {
           );
         }
       }
-      const listener = getRequestListener(createApp({ store, upstream }).fetch);
+      const { nodeListener } = (await server.ssrLoadModule(
+        "/server/node-listener.ts",
+      )) as typeof import("./server/node-listener");
+      const listener = nodeListener(createApp({ store, upstream }));
       server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
         if (req.url && API_PATH.test(req.url)) void listener(req, res);
         else next();

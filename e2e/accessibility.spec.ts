@@ -48,8 +48,8 @@ test("the page works at 360 px wide and by keyboard alone", async ({ page }) => 
   await page.goto(server.url(LIST_PATH));
   await page.keyboard.press("Tab");
   await expect(page.getByRole("radio", { name: "Username and password" })).toBeFocused();
-  await page.getByLabel("Username").fill(server.admin.username);
-  await page.getByLabel("Password").fill(server.admin.password);
+  await page.getByLabel("Username", { exact: true }).fill(server.admin.username);
+  await page.getByLabel("Password", { exact: true }).fill(server.admin.password);
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
   // Nothing but the table's own scroll region is wider than the screen.

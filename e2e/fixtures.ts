@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { JmapClient, resultOf } from "../src/jmap/client";
 
 export interface Account {
   username: string;
@@ -99,9 +100,32 @@ export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): 
     stop = started.stop;
   });
   test.afterAll(async () => {
+    if (process.env.E2E_BASE_URL) await removeTestStrategies(origin, server.admin);
     await stop?.();
   });
   return server;
+}
+
+/** On a live server, leave nothing behind: destroy every strategy named e2e-…. */
+async function removeTestStrategies(origin: string, account: Account) {
+  const client = new JmapClient(
+    { kind: "basic", username: account.username, password: account.password },
+    { discoveryUrl: new URL("/.well-known/jmap", origin).toString() },
+  );
+  // A prefix search by name range (shared wire reference §6): "." follows "-" in byte order.
+  const query = {
+    id: "q",
+    name: "x:MtaTlsStrategy/query",
+    args: {
+      filter: { nameIsGreaterThanOrEqual: "e2e-", nameIsLessThan: "e2e." },
+      position: 0,
+      calculateTotal: true,
+    },
+  };
+  await client.call([
+    query,
+    { id: "d", name: "x:MtaTlsStrategy/set", args: { "#destroy": resultOf(query, "/ids") } },
+  ]);
 }
 
 /** A name no other test or person uses; against a live server only e2e-… names are touched. */
@@ -119,8 +143,8 @@ export async function signIn(
 ) {
   await page.goto(server.url(path));
   await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
-  await page.getByLabel("Username").fill(account.username);
-  await page.getByLabel("Password").fill(account.password);
+  await page.getByLabel("Username", { exact: true }).fill(account.username);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
 }

@@ -5,14 +5,14 @@ const server = serverForThisFile();
 test("an admin signs in with the right password, and a wrong one is refused", async ({ page }) => {
   await page.goto(server.url("/"));
   await expect(page).toHaveTitle(/Sign in/);
-  await page.getByLabel("Username").fill(server.admin.username);
-  await page.getByLabel("Password").fill(`${server.admin.password}-wrong`);
+  await page.getByLabel("Username", { exact: true }).fill(server.admin.username);
+  await page.getByLabel("Password", { exact: true }).fill(`${server.admin.password}-wrong`);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
   // What was typed stays, so only the password needs retyping.
-  await expect(page.getByLabel("Username")).toHaveValue(server.admin.username);
+  await expect(page.getByLabel("Username", { exact: true })).toHaveValue(server.admin.username);
 
-  await page.getByLabel("Password").fill(server.admin.password);
+  await page.getByLabel("Password", { exact: true }).fill(server.admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
   await expect(page).toHaveURL(server.url(LIST_PATH));
@@ -50,8 +50,8 @@ test("credentials that stop working return to sign-in, then back to the same pag
   });
   await page.goto(server.url(LIST_PATH));
   await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
-  await page.getByLabel("Username").fill(server.admin.username);
-  await page.getByLabel("Password").fill(server.admin.password);
+  await page.getByLabel("Username", { exact: true }).fill(server.admin.username);
+  await page.getByLabel("Password", { exact: true }).fill(server.admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(server.url(LIST_PATH));
   await expect(page.getByRole("link", { name: "Create strategy" })).toBeVisible();

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link, useLocation } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, useLocation, useNavigate } from "react-router";
 import { useJmapClient } from "../../app/auth";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
@@ -15,10 +16,24 @@ function PolicyCell({ value }: { value: TlsStrategy["dane"] }) {
   return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
 }
 
+/**
+ * A message handed over by the page that navigated here ("Deleted “x”."). It is shown once:
+ * the history entry forgets it, so a reload or Back does not show it again.
+ */
+function useFlashNotice(): string | null {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [notice] = useState(() => (location.state as { notice?: string } | null)?.notice ?? null);
+  useEffect(() => {
+    if (location.state)
+      navigate({ pathname: location.pathname, search: location.search }, { replace: true });
+  }, [location, navigate]);
+  return notice;
+}
+
 export function TlsStrategyList() {
   const client = useJmapClient();
-  const location = useLocation();
-  const notice = (location.state as { notice?: string } | null)?.notice;
+  const notice = useFlashNotice();
   const list = useQuery(tlsStrategyQueries.list(client, PAGE));
 
   return (

@@ -1,0 +1,64 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createApp } from "./app";
+import { nodeListener } from "./node-listener";
+import { openStore } from "./store";
+
+// Reads the environment and listens; everything else is in app.ts.
+const env = process.env;
+const host = env.HOST || "127.0.0.1";
+const port = Number(env.PORT ?? "8080");
+const upstream = env.STALWART_URL || undefined;
+const dataDir = env.DATA_DIR === ":memory:" ? null : env.DATA_DIR || "data";
+const staticDir = env.STATIC_DIR || fileURLToPath(new URL("../client/", import.meta.url));
+
+async function main() {
+  let signInHelp: string;
+  let store: Awaited<ReturnType<typeof openStore>>["store"] | undefined;
+  if (upstream) {
+    signInHelp = `Proxying JMAP to ${upstream}: sign in with an account of that Stalwart server.`;
+  } else {
+    const opened = await openStore({
+      dataDir,
+      adminPassword: env.STALWART_ADMIN_PASSWORD || undefined,
+    });
+    store = opened.store;
+    signInHelp = opened.generatedAdminPassword
+      ? `Sign in as "admin" with the password ${opened.generatedAdminPassword}\n` +
+        "(generated on this first start and shown only now: keep it, or set STALWART_ADMIN_PASSWORD)."
+      : env.STALWART_ADMIN_PASSWORD
+        ? 'Sign in as "admin" with the password from STALWART_ADMIN_PASSWORD.'
+        : 'Sign in as "admin" with the password printed on the first start (or set STALWART_ADMIN_PASSWORD).';
+  }
+
+  const app = createApp({ store, upstream, staticDir });
+  const server = createServer(nodeListener(app));
+  server.listen(port, host, () => {
+    const info = server.address() as AddressInfo;
+    const shownHost = info.address.includes(":") ? `[${info.address}]` : info.address;
+    console.log(`Listening on http://${shownHost}:${info.port}/`);
+    console.log(signInHelp);
+  });
+
+  let isStopping = false;
+  const stop = () => {
+    if (isStopping) return;
+    isStopping = true;
+    // Stop accepting; requests under way (and their writes) finish before the exit.
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  if (env.EXIT_ON_STDIN_CLOSE === "1") {
+    process.stdin.on("end", stop);
+    process.stdin.on("close", stop);
+    process.stdin.resume();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

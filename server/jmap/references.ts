@@ -1,0 +1,67 @@
+import type { Invocation } from "../../src/jmap/protocol";
+import { MethodFailure } from "./errors";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** RFC 8620 §3.7: a JSON Pointer where "*" maps over an array and flattens the results. */
+export function evaluatePointer(value: unknown, path: string): unknown {
+  if (path === "") return value;
+  if (!path.startsWith("/"))
+    throw new MethodFailure("invalidResultReference", `Invalid path: ${path}`);
+  const [head = "", ...rest] = path.slice(1).split("/");
+  const token = head.replaceAll("~1", "/").replaceAll("~0", "~");
+  const restPath = rest.length > 0 ? `/${rest.join("/")}` : "";
+  if (token === "*" && Array.isArray(value)) {
+    return value.flatMap((item) => {
+      const result = evaluatePointer(item, restPath);
+      return Array.isArray(result) ? result : [result];
+    });
+  }
+  if (Array.isArray(value)) {
+    const index = Number(token);
+    if (!/^\d+$/.test(token) || index >= value.length) {
+      throw new MethodFailure("invalidResultReference", `Path not found: ${path}`);
+    }
+    return evaluatePointer(value[index], restPath);
+  }
+  if (isObject(value) && Object.hasOwn(value, token))
+    return evaluatePointer(value[token], restPath);
+  throw new MethodFailure("invalidResultReference", `Path not found: ${path}`);
+}
+
+/** Replaces every `#name` argument with the referenced result (RFC 8620 §3.7). */
+export function resolveReferences(
+  args: Record<string, unknown>,
+  previous: Invocation[],
+): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (!key.startsWith("#")) {
+      resolved[key] = value;
+      continue;
+    }
+    const name = key.slice(1);
+    if (Object.hasOwn(args, name)) {
+      throw new MethodFailure("invalidArguments", `Both ${name} and #${name} were given.`);
+    }
+    if (
+      !isObject(value) ||
+      typeof value.resultOf !== "string" ||
+      typeof value.name !== "string" ||
+      typeof value.path !== "string"
+    ) {
+      throw new MethodFailure("invalidResultReference", `#${name} is not a result reference.`);
+    }
+    const source = previous.find(([, , callId]) => callId === value.resultOf);
+    if (!source || source[0] !== value.name) {
+      throw new MethodFailure(
+        "invalidResultReference",
+        `No ${value.name} result for call ${value.resultOf}.`,
+      );
+    }
+    resolved[name] = evaluatePointer(source[1], value.path);
+  }
+  return resolved;
+}

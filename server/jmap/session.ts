@@ -1,0 +1,46 @@
+import type { JmapSession } from "../../src/jmap/protocol";
+import { CORE_CAPABILITY, STALWART_CAPABILITY } from "../../src/jmap/protocol";
+import type { User } from "../auth";
+import { MAX_CALLS_IN_REQUEST, MAX_SIZE_REQUEST } from "./methods";
+
+export const MAX_OBJECTS_IN_GET = 500;
+export const MAX_OBJECTS_IN_SET = 500;
+
+/**
+ * The JMAP session (RFC 8620 §2) as Stalwart shapes it (shared wire reference §1): without a
+ * user only the capabilities; `urn:stalwart:jmap` only per account and in primaryAccounts.
+ * URLs are built from the request's own origin, so the page works behind any host and port.
+ */
+export function sessionFor(user: User | null, origin: string): JmapSession {
+  return {
+    capabilities: {
+      [CORE_CAPABILITY]: {
+        maxSizeUpload: 50_000_000,
+        maxConcurrentUpload: 4,
+        maxSizeRequest: MAX_SIZE_REQUEST,
+        maxConcurrentRequests: 4,
+        maxCallsInRequest: MAX_CALLS_IN_REQUEST,
+        maxObjectsInGet: MAX_OBJECTS_IN_GET,
+        maxObjectsInSet: MAX_OBJECTS_IN_SET,
+        collationAlgorithms: ["i;ascii-numeric", "i;ascii-casemap", "i;unicode-casemap"],
+      },
+    },
+    accounts: user
+      ? {
+          [user.accountId]: {
+            name: user.name,
+            isPersonal: true,
+            isReadOnly: false,
+            accountCapabilities: { [STALWART_CAPABILITY]: {} },
+          },
+        }
+      : {},
+    primaryAccounts: user ? { [STALWART_CAPABILITY]: user.accountId } : {},
+    username: user?.name ?? "",
+    apiUrl: `${origin}/jmap/`,
+    downloadUrl: `${origin}/jmap/download/{accountId}/{blobId}/{name}?accept={type}`,
+    uploadUrl: `${origin}/jmap/upload/{accountId}/`,
+    eventSourceUrl: `${origin}/jmap/eventsource/?types={types}&closeafter={closeafter}&ping={ping}`,
+    state: user?.sessionState ?? "0",
+  };
+}

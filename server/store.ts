@@ -1,0 +1,228 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { TLS_POLICIES } from "../src/jmap/protocol";
+import {
+  Authenticator,
+  hashDeclaration,
+  hashSecret,
+  isHash,
+  toUser,
+  type UserDeclaration,
+  usersFileSchema,
+  verifySecret,
+} from "./auth";
+import { decodeId, idGenerator } from "./ids";
+import { SEED, type Strategy } from "./tls-strategies";
+
+const STORE_FILE = "store.json";
+const USERS_FILE = "users.json";
+
+const strategySchema = z.object({
+  id: z.string(),
+  name: z.string().min(1),
+  description: z.string().min(1).nullable(),
+  allowInvalidCerts: z.boolean(),
+  dane: z.enum(TLS_POLICIES),
+  mtaSts: z.enum(TLS_POLICIES),
+  startTls: z.enum(TLS_POLICIES),
+  mtaStsTimeout: z.number().int().positive(),
+  tlsTimeout: z.number().int().positive(),
+});
+
+const storeFileSchema = z.object({
+  version: z.literal(1),
+  lastId: z.string().regex(/^\d+$/),
+  adminPasswordHash: z.string().refine(isHash),
+  strategies: z.array(strategySchema),
+});
+
+type StoreFile = z.infer<typeof storeFileSchema>;
+
+/**
+ * Writes a file so that a crash at any instant leaves either the old or the new content:
+ * write a temporary file, flush it to disk, rename it over the old one (atomic on POSIX),
+ * then flush the directory so the rename itself survives a power cut.
+ */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const file = await open(temporary, "w", 0o600);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
+  const directory = await open(join(path, ".."), "r");
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+async function readJson(path: string, what: string): Promise<unknown | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not valid JSON; fix or move it (${what} is left untouched).`);
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`)
+    .join("; ");
+}
+
+export interface Store {
+  /** The committed strategies, in creation order. Never mutate: use transaction(). */
+  readonly strategies: ReadonlyMap<string, Strategy>;
+  readonly authenticator: Authenticator;
+  /**
+   * Applies `change` to a copy of the strategies and makes it durable before it becomes
+   * visible; changes run one at a time, so there is one writer.
+   */
+  transaction(
+    change: (strategies: Map<string, Strategy>, newId: () => string) => void,
+  ): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** null keeps everything in memory (tests). */
+  dataDir: string | null;
+  adminPassword?: string;
+  /** Extra users, in addition to DATA_DIR/users.json. */
+  users?: UserDeclaration[];
+}
+
+export async function openStore(
+  options: StoreOptions,
+): Promise<{ store: Store; generatedAdminPassword: string | null }> {
+  const { dataDir } = options;
+  const storePath = dataDir === null ? null : join(dataDir, STORE_FILE);
+  if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+
+  let file: StoreFile | undefined;
+  if (storePath) {
+    const raw = await readJson(storePath, "the store");
+    if (raw !== undefined) {
+      const parsed = storeFileSchema.safeParse(raw);
+      if (!parsed.success)
+        throw new Error(`${storePath} is not a valid store: ${describeIssues(parsed.error)}`);
+      file = parsed.data;
+    }
+  }
+
+  let generatedAdminPassword: string | null = null;
+  let adminPasswordHash = file?.adminPasswordHash;
+  if (options.adminPassword !== undefined) {
+    if (!adminPasswordHash || !(await verifySecret(options.adminPassword, adminPasswordHash))) {
+      adminPasswordHash = await hashSecret(options.adminPassword);
+    }
+  } else if (!adminPasswordHash) {
+    generatedAdminPassword = randomBytes(15).toString("base64url");
+    adminPasswordHash = await hashSecret(generatedAdminPassword);
+  }
+
+  let lastId = BigInt(file?.lastId ?? "0");
+  const nextId = () => {
+    const id = generate();
+    lastId = decodeId(id) ?? lastId;
+    return id;
+  };
+  const generate = idGenerator(lastId);
+  let strategies = new Map<string, Strategy>();
+  if (file) {
+    for (const strategy of file.strategies) strategies.set(strategy.id, strategy);
+  } else {
+    for (const seed of SEED) {
+      const id = nextId();
+      strategies.set(id, { id, ...seed });
+    }
+  }
+
+  const declarations = await Promise.all(
+    [...(await loadUsersFile(dataDir)), ...(options.users ?? [])].map(hashDeclaration),
+  );
+  // admin's password is STALWART_ADMIN_PASSWORD's; users.json may only give it API keys.
+  const adminDeclaration = declarations.find((d) => d.name === "admin");
+  const users = [
+    toUser(
+      {
+        name: "admin",
+        passwordHash: adminPasswordHash,
+        apiKeyHashes: adminDeclaration?.apiKeyHashes,
+      },
+      0,
+      true,
+    ),
+    ...declarations.filter((d) => d.name !== "admin").map((d, i) => toUser(d, i + 1, false)),
+  ];
+
+  const persist = async (next: Map<string, Strategy>) => {
+    if (!storePath) return;
+    const content: StoreFile = {
+      version: 1,
+      lastId: lastId.toString(),
+      adminPasswordHash: adminPasswordHash as string,
+      strategies: [...next.values()],
+    };
+    await writeFileAtomic(storePath, `${JSON.stringify(content, null, 2)}\n`);
+  };
+  if (!file || file.adminPasswordHash !== adminPasswordHash) await persist(strategies);
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const store: Store = {
+    get strategies() {
+      return strategies;
+    },
+    authenticator: new Authenticator(users),
+    transaction(change) {
+      const run = queue.then(async () => {
+        const next = new Map(strategies);
+        const lastIdBefore = lastId;
+        change(next, nextId);
+        try {
+          await persist(next);
+        } catch (error) {
+          lastId = lastIdBefore;
+          throw error;
+        }
+        strategies = next;
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+  return { store, generatedAdminPassword };
+}
+
+/** Reads DATA_DIR/users.json and, if it holds clear-text secrets, rewrites it with hashes. */
+async function loadUsersFile(dataDir: string | null): Promise<UserDeclaration[]> {
+  if (dataDir === null) return [];
+  const path = join(dataDir, USERS_FILE);
+  const raw = await readJson(path, "users.json");
+  if (raw === undefined) return [];
+  const parsed = usersFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path} is not valid: ${describeIssues(parsed.error)}`);
+  const { users } = parsed.data;
+  const names = new Set<string>();
+  for (const user of users) {
+    if (names.has(user.name)) throw new Error(`${path} declares the user “${user.name}” twice.`);
+    names.add(user.name);
+  }
+  if (!users.some((u) => u.password !== undefined || u.apiKeys !== undefined)) return users;
+  const hashed = await Promise.all(users.map(hashDeclaration));
+  await writeFileAtomic(path, `${JSON.stringify({ users: hashed }, null, 2)}\n`);
+  return hashed;
+}
