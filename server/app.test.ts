@@ -1,0 +1,509 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { createApp } from "./app";
+import { nodeListener } from "./node-listener";
+import { openStore } from "./store";
+import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
+
+const UNAUTHORIZED = {
+  type: "about:blank",
+  status: 401,
+  title: "Unauthorized",
+  detail: "You have to authenticate first.",
+};
+
+describe("discovery and session", () => {
+  test("/.well-known/jmap redirects to /jmap/session with a 307", async () => {
+    const { app } = await testServer();
+    const response = await app.request(`${ORIGIN}/.well-known/jmap`);
+    expect(response.status).toBe(307);
+    expect(response.headers.get("Location")).toBe("/jmap/session");
+  });
+
+  test("the session with credentials names the account and an apiUrl on the request's host", async () => {
+    const { app } = await testServer();
+    const response = await app.request("http://example.org:8443/jmap/session", {
+      headers: { Authorization: ADMIN },
+    });
+    const session = await response.json();
+    expect(session).toMatchObject({
+      accounts: {
+        b: {
+          name: "admin",
+          isPersonal: true,
+          isReadOnly: false,
+          accountCapabilities: { "urn:stalwart:jmap": {} },
+        },
+      },
+      primaryAccounts: { "urn:stalwart:jmap": "b" },
+      username: "admin",
+      apiUrl: "http://example.org:8443/jmap/",
+    });
+    expect(session.capabilities["urn:ietf:params:jmap:core"]).toMatchObject({
+      maxSizeRequest: 10000000,
+      maxCallsInRequest: 16,
+      maxObjectsInGet: 500,
+      maxObjectsInSet: 500,
+      maxConcurrentRequests: 4,
+    });
+    expect(session.capabilities).not.toHaveProperty("urn:stalwart:jmap");
+    expect(session.primaryAccounts).not.toHaveProperty("urn:ietf:params:jmap:core");
+  });
+
+  test("without credentials the session has capabilities only", async () => {
+    const { app } = await testServer();
+    const session = await (await app.request(`${ORIGIN}/jmap/session`)).json();
+    expect(session).toMatchObject({ accounts: {}, primaryAccounts: {}, username: "" });
+    expect(session.capabilities).toHaveProperty("urn:ietf:params:jmap:core");
+  });
+});
+
+describe("authentication", () => {
+  test.each([
+    ["no credentials", undefined],
+    ["a wrong password", basic("admin", "wrong")],
+    ["an unknown user", basic("mallory", "x")],
+    ["an unknown API key", "Bearer not-a-key"],
+    ["a malformed header", "Basic !!!"],
+  ])("%s gets Stalwart's exact 401", async (_label, authorization) => {
+    const { app } = await testServer();
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (authorization) headers.Authorization = authorization;
+    const response = await app.request(`${ORIGIN}/jmap/`, { method: "POST", headers, body: "{}" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(response.headers.get("WWW-Authenticate")).toBe(
+      'Bearer realm="Stalwart Server", Basic realm="Stalwart Server"',
+    );
+    expect(await response.json()).toEqual(UNAUTHORIZED);
+  });
+
+  test("wrong credentials on /jmap/session are a 401 too", async () => {
+    const { app } = await testServer();
+    const response = await app.request(`${ORIGIN}/jmap/session`, {
+      headers: { Authorization: basic("admin", "x") },
+    });
+    expect(response.status).toBe(401);
+  });
+
+  test("the two challenges travel as two WWW-Authenticate lines over HTTP", async () => {
+    const { app } = await testServer();
+    const server = createServer(nodeListener(app)).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const raw = await new Promise<string[]>((resolve, reject) => {
+        import("node:http").then(({ request }) => {
+          const req = request(
+            { host: "127.0.0.1", port, path: "/jmap/", method: "POST" },
+            (res) => {
+              const lines: string[] = [];
+              for (let i = 0; i < res.rawHeaders.length; i += 2) {
+                if (res.rawHeaders[i]?.toLowerCase() === "www-authenticate")
+                  lines.push(res.rawHeaders[i + 1] ?? "");
+              }
+              res.resume();
+              resolve(lines);
+            },
+          );
+          req.on("error", reject);
+          req.end("{}");
+        }, reject);
+      });
+      expect(raw).toEqual(['Bearer realm="Stalwart Server"', 'Basic realm="Stalwart Server"']);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("an API key declared for a user signs in with Bearer and carries that user's permissions", async () => {
+    const server = await testServer([
+      { name: "robot", apiKeys: ["robot-key-123456"], permissions: ["sysMtaTlsStrategyQuery"] },
+    ]);
+    const query = await server.one(
+      "x:MtaTlsStrategy/query",
+      { position: 0 },
+      "Bearer robot-key-123456",
+    );
+    expect(query.args.ids).toHaveLength(2);
+    const get = await server.one("x:MtaTlsStrategy/get", { ids: null }, "Bearer robot-key-123456");
+    expect(get.args).toEqual({
+      type: "forbidden",
+      description: "You are not authorized to perform this action",
+    });
+  });
+
+  test("GET /api/account lists the caller's permissions", async () => {
+    const { app } = await testServer([
+      {
+        name: "auditor",
+        password: "pw-auditor",
+        permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"],
+      },
+    ]);
+    const auditor = await app.request(`${ORIGIN}/api/account`, {
+      headers: { Authorization: basic("auditor", "pw-auditor") },
+    });
+    expect(await auditor.json()).toEqual({
+      permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"],
+      edition: "oss",
+      locale: "en",
+    });
+    const admin = await (
+      await app.request(`${ORIGIN}/api/account`, { headers: { Authorization: ADMIN } })
+    ).json();
+    expect(admin.permissions).toEqual(
+      expect.arrayContaining(["sysMtaTlsStrategyCreate", "sysMtaTlsStrategyDestroy"]),
+    );
+    expect((await app.request(`${ORIGIN}/api/account`)).status).toBe(401);
+  });
+});
+
+describe("request-level errors", () => {
+  const problemOf = async (response: Response) => ({
+    status: response.status,
+    ...(await response.json()),
+  });
+
+  test("a Content-Type that is not JSON is notJSON", async () => {
+    const { post } = await testServer();
+    const problem = await problemOf(
+      await post({ using: USING, methodCalls: [] }, ADMIN, { "Content-Type": "text/plain" }),
+    );
+    expect(problem).toMatchObject({ status: 400, type: "urn:ietf:params:jmap:error:notJSON" });
+  });
+
+  test.each([
+    ["bad JSON", "{nope"],
+    ["no using", { methodCalls: [] }],
+    ["no methodCalls", { using: USING }],
+    ["an unknown capability", { using: [...USING, "urn:example:nope"], methodCalls: [] }],
+    ["a malformed call", { using: USING, methodCalls: [["x:MtaTlsStrategy/get", {}]] }],
+  ])("%s is notRequest", async (_label, body) => {
+    const { post } = await testServer();
+    const response = await post(body);
+    expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await problemOf(response)).toMatchObject({
+      status: 400,
+      type: "urn:ietf:params:jmap:error:notRequest",
+    });
+  });
+
+  test("more than 16 calls is the maxCallsInRequest limit", async () => {
+    const { post } = await testServer();
+    const methodCalls = Array.from({ length: 17 }, (_, i) => [
+      "x:MtaTlsStrategy/get",
+      { ids: [] },
+      `c${i}`,
+    ]);
+    expect(await problemOf(await post({ using: USING, methodCalls }))).toMatchObject({
+      status: 400,
+      type: "urn:ietf:params:jmap:error:limit",
+      limit: "maxCallsInRequest",
+    });
+  });
+
+  test("a body over 10 MB is the maxSizeRequest limit", async () => {
+    const { post } = await testServer();
+    const body = JSON.stringify({ using: USING, methodCalls: [], padding: "x".repeat(10_000_001) });
+    expect(await problemOf(await post(body))).toMatchObject({
+      status: 400,
+      type: "urn:ietf:params:jmap:error:limit",
+      limit: "maxSizeRequest",
+    });
+  });
+
+  test("unknown paths are 404", async () => {
+    const { app } = await testServer();
+    expect(
+      (await app.request(`${ORIGIN}/nope`, { headers: { Authorization: ADMIN } })).status,
+    ).toBe(404);
+  });
+});
+
+describe("method calls", () => {
+  test("other methods, /changes and /queryChanges included, are unknownMethod", async () => {
+    const server = await testServer();
+    const responses = await server.call([
+      ["x:MtaTlsStrategy/changes", { sinceState: "n" }, "a"],
+      ["x:MtaTlsStrategy/queryChanges", {}, "b"],
+      ["Email/get", {}, "c"],
+      ["x:MtaTlsStrategy/get", { ids: [] }, "d"],
+    ]);
+    expect(
+      responses.map(([name, args, id]) => [name, (args as { type?: string }).type, id]),
+    ).toEqual([
+      ["error", "unknownMethod", "a"],
+      ["error", "unknownMethod", "b"],
+      ["error", "unknownMethod", "c"],
+      ["x:MtaTlsStrategy/get", undefined, "d"],
+    ]);
+  });
+
+  test("the response is HTTP 200 with methodResponses and a sessionState", async () => {
+    const { post } = await testServer();
+    const response = await post({ using: USING, methodCalls: [["Nope/get", {}, "x"]] });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      methodResponses: [
+        ["error", { type: "unknownMethod", description: "Unknown method Nope/get" }, "x"],
+      ],
+      sessionState: expect.stringMatching(/^[0-9a-f]+$/),
+    });
+  });
+
+  test("POST /jmap and POST /api (the docs' alias) answer like /jmap/", async () => {
+    const { app } = await testServer();
+    for (const path of ["/jmap", "/api"]) {
+      const response = await app.request(`${ORIGIN}${path}`, {
+        method: "POST",
+        headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          using: USING,
+          methodCalls: [["x:MtaTlsStrategy/get", { ids: [] }, "c"]],
+        }),
+      });
+      expect((await response.json()).methodResponses[0][0]).toBe("x:MtaTlsStrategy/get");
+    }
+  });
+
+  test("accountId is optional, unparseable means mine, another user's is forbidden", async () => {
+    const server = await testServer([{ name: "other", password: "pw-other", permissions: "all" }]);
+    for (const accountId of [undefined, "b", "not an id!"]) {
+      const { name } = await server.one("x:MtaTlsStrategy/get", { accountId, ids: [] });
+      expect(name).toBe("x:MtaTlsStrategy/get");
+    }
+    const { args } = await server.one("x:MtaTlsStrategy/get", { accountId: "c", ids: [] });
+    expect(args.type).toBe("forbidden");
+  });
+
+  test("a query and a get chained by a result reference cost one request", async () => {
+    const server = await testServer();
+    const responses = await server.call([
+      [
+        "x:MtaTlsStrategy/query",
+        { sort: [{ property: "name" }], position: 0, calculateTotal: true },
+        "q",
+      ],
+      [
+        "x:MtaTlsStrategy/get",
+        {
+          "#ids": { resultOf: "q", name: "x:MtaTlsStrategy/query", path: "/ids" },
+          properties: ["name"],
+        },
+        "g",
+      ],
+    ]);
+    const get = responses[1]?.[1] as { list: { name: string }[] } | undefined;
+    expect(get?.list.map((s) => s.name)).toEqual(["default", "invalid-tls"]);
+  });
+
+  test.each([
+    ["an unknown call id", { resultOf: "zz", name: "x:MtaTlsStrategy/query", path: "/ids" }],
+    ["the wrong method name", { resultOf: "q", name: "x:MtaTlsStrategy/get", path: "/ids" }],
+    [
+      "a path that does not exist",
+      { resultOf: "q", name: "x:MtaTlsStrategy/query", path: "/nope" },
+    ],
+    ["no reference at all", "abc"],
+  ])("%s is invalidResultReference", async (_label, reference) => {
+    const server = await testServer();
+    const responses = await server.call([
+      ["x:MtaTlsStrategy/query", { position: 0 }, "q"],
+      ["x:MtaTlsStrategy/get", { "#ids": reference }, "g"],
+    ]);
+    expect(responses[1]).toEqual([
+      "error",
+      expect.objectContaining({ type: "invalidResultReference" }),
+      "g",
+    ]);
+  });
+
+  test("a reference path with * maps over arrays", async () => {
+    const server = await testServer();
+    const responses = await server.call([
+      ["x:MtaTlsStrategy/get", { ids: null, properties: ["name"] }, "g1"],
+      [
+        "x:MtaTlsStrategy/get",
+        { "#ids": { resultOf: "g1", name: "x:MtaTlsStrategy/get", path: "/list/*/id" } },
+        "g2",
+      ],
+    ]);
+    const get = responses[1]?.[1] as { list: unknown[] } | undefined;
+    expect(get?.list).toHaveLength(2);
+  });
+});
+
+describe("permissions, per method (shared wire reference §8)", () => {
+  const READER = basic("reader", "pw-reader");
+  const reader = () =>
+    testServer([
+      {
+        name: "reader",
+        password: "pw-reader",
+        permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"],
+      },
+    ]);
+
+  test("a Get+Query user reads but every kind of change is forbidden, and nothing changes", async () => {
+    const server = await reader();
+    expect((await server.one("x:MtaTlsStrategy/get", { ids: null }, READER)).name).toBe(
+      "x:MtaTlsStrategy/get",
+    );
+    expect((await server.one("x:MtaTlsStrategy/query", { position: 0 }, READER)).name).toBe(
+      "x:MtaTlsStrategy/query",
+    );
+    const [first] = (await server.one("x:MtaTlsStrategy/query", { position: 0 })).args
+      .ids as string[];
+    for (const [args, description] of [
+      [{ create: { a: { name: "x" } } }, "You are not authorized to create objects of this type"],
+      [
+        { update: { [first as string]: { description: "x" } } },
+        "You are not authorized to update objects of this type",
+      ],
+      [{ destroy: [first] }, "You are not authorized to destroy objects of this type"],
+    ] as const) {
+      const result = await server.one("x:MtaTlsStrategy/set", args, READER);
+      expect(result).toEqual({ name: "error", args: { type: "forbidden", description } });
+    }
+    expect(
+      (await server.one("x:MtaTlsStrategy/query", { position: 0, calculateTotal: true })).args
+        .total,
+    ).toBe(2);
+  });
+
+  test("a user without Get or Query is forbidden to read", async () => {
+    const server = await testServer([{ name: "nobody", password: "pw-nobody" }]);
+    const who = basic("nobody", "pw-nobody");
+    for (const method of ["x:MtaTlsStrategy/get", "x:MtaTlsStrategy/query"]) {
+      expect(await server.one(method, {}, who)).toEqual({
+        name: "error",
+        args: { type: "forbidden", description: "You are not authorized to perform this action" },
+      });
+    }
+  });
+});
+
+describe("static files", () => {
+  async function withStatic() {
+    const dir = await mkdtemp(join(tmpdir(), "static-"));
+    await writeFile(
+      join(dir, "index.html"),
+      "<!doctype html><title>TLS</title><div id=root></div>",
+    );
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(dir, "assets"));
+    await writeFile(
+      join(dir, "assets", "index-abc123.js"),
+      `console.log(${JSON.stringify("x".repeat(4000))});`,
+    );
+    const { store } = await openStore({ dataDir: null, adminPassword: "x" });
+    return createApp({ store, staticDir: dir });
+  }
+
+  test("hashed assets are cached for a year and compressed, with the right type", async () => {
+    const app = await withStatic();
+    const response = await app.request(`${ORIGIN}/assets/index-abc123.js`, {
+      headers: { "Accept-Encoding": "gzip" },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect(response.headers.get("Content-Encoding")).toBe("gzip");
+    expect((await app.request(`${ORIGIN}/assets/missing.js`)).status).toBe(404);
+  });
+
+  test("page routes fall back to index.html, never cached; API paths do not", async () => {
+    const app = await withStatic();
+    for (const path of [
+      "/",
+      "/settings/mta/outbound/tls-strategies",
+      "/settings/mta/outbound/tls-strategies/abc",
+    ]) {
+      const response = await app.request(`${ORIGIN}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Content-Type")).toMatch(/^text\/html/);
+      expect(response.headers.get("Cache-Control")).toBe("no-cache");
+      expect(await response.text()).toContain("<div id=root>");
+    }
+    expect((await app.request(`${ORIGIN}/jmap/nothing`)).status).toBe(404);
+    expect((await app.request(`${ORIGIN}/api/nothing`)).status).toBe(404);
+  });
+
+  test("every response carries the security headers", async () => {
+    const app = await withStatic();
+    const response = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`);
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+  });
+});
+
+describe("proxy mode (STALWART_URL)", () => {
+  test("passes requests with their Authorization through and rewrites the session to this origin", async () => {
+    const seen: { path: string; authorization?: string; body: string }[] = [];
+    const upstream = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += chunk;
+      });
+      req.on("end", () => {
+        seen.push({ path: req.url ?? "", authorization: req.headers.authorization, body });
+        if (req.url === "/.well-known/jmap") {
+          res.writeHead(307, { Location: `http://127.0.0.1:${port}/jmap/session` }).end();
+        } else if (req.url === "/jmap/session") {
+          res.writeHead(200, { "Content-Type": "application/json" });
+          res.end(JSON.stringify({ apiUrl: `https://mail.example.com/jmap/`, username: "admin" }));
+        } else {
+          res
+            .writeHead(200, { "Content-Type": "application/json" })
+            .end(JSON.stringify({ echoed: body }));
+        }
+      });
+    }).listen(0, "127.0.0.1");
+    await new Promise((resolve) => upstream.once("listening", resolve));
+    const { port } = upstream.address() as AddressInfo;
+    try {
+      const app = createApp({ upstream: `http://127.0.0.1:${port}` });
+      const wellKnown = await app.request("http://ui.local:8080/.well-known/jmap");
+      expect(wellKnown.status).toBe(307);
+      expect(wellKnown.headers.get("Location")).toBe("http://ui.local:8080/jmap/session");
+
+      const session = await app.request("http://ui.local:8080/jmap/session", {
+        headers: { Authorization: ADMIN },
+      });
+      expect(await session.json()).toEqual({
+        apiUrl: "http://ui.local:8080/jmap/",
+        username: "admin",
+      });
+
+      const api = await app.request("http://ui.local:8080/jmap/", {
+        method: "POST",
+        headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+        body: '{"using":[]}',
+      });
+      expect(await api.json()).toEqual({ echoed: '{"using":[]}' });
+      expect(seen.map((s) => [s.path, s.authorization])).toEqual([
+        ["/.well-known/jmap", undefined],
+        ["/jmap/session", ADMIN],
+        ["/jmap/", ADMIN],
+      ]);
+    } finally {
+      upstream.close();
+    }
+  });
+
+  test("an unreachable upstream is a 502 that says so", async () => {
+    const app = createApp({ upstream: "http://127.0.0.1:1" });
+    const response = await app.request("http://ui.local/jmap/session");
+    expect(response.status).toBe(502);
+    expect((await response.json()).detail).toMatch(/Could not reach the Stalwart server/);
+  });
+});

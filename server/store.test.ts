@@ -1,0 +1,160 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { createApp } from "./app";
+import { verifySecret } from "./auth";
+import { openStore } from "./store";
+import { basic, ORIGIN, USING } from "./test-support";
+
+const temporaryDir = () => mkdtemp(join(tmpdir(), "tls-store-"));
+
+async function call(
+  app: ReturnType<typeof createApp>,
+  authorization: string,
+  methodCalls: unknown[],
+) {
+  const response = await app.request(`${ORIGIN}/jmap/`, {
+    method: "POST",
+    headers: { Authorization: authorization, "Content-Type": "application/json" },
+    body: JSON.stringify({ using: USING, methodCalls }),
+  });
+  return (await response.json()).methodResponses;
+}
+
+describe("durable storage", () => {
+  test("an acknowledged create is on disk: a reopened store sees it", async () => {
+    const dataDir = await temporaryDir();
+    const first = await openStore({ dataDir, adminPassword: "pw" });
+    const [[, created]] = await call(createApp({ store: first.store }), basic("admin", "pw"), [
+      ["x:MtaTlsStrategy/set", { create: { a: { name: "relay", tlsTimeout: 90000 } } }, "c"],
+    ]);
+    const id = created.created.a.id;
+
+    const reopened = await openStore({ dataDir, adminPassword: "pw" });
+    expect(reopened.store.strategies.get(id)).toMatchObject({ name: "relay", tlsTimeout: 90000 });
+    expect([...reopened.store.strategies.values()].map((s) => s.name)).toEqual([
+      "invalid-tls",
+      "default",
+      "relay",
+    ]);
+    // Ids keep growing after a restart.
+    const next = await call(createApp({ store: reopened.store }), basic("admin", "pw"), [
+      ["x:MtaTlsStrategy/set", { create: { b: { name: "later" } } }, "c"],
+    ]);
+    expect(next[0][1].created.b.id > id || next[0][1].created.b.id.length > id.length).toBe(true);
+    // No temporary file is left behind.
+    expect((await readdir(dataDir)).sort()).toEqual(["store.json"]);
+  });
+
+  test("a generated admin password is returned once, stored only as a scrypt hash", async () => {
+    const dataDir = await temporaryDir();
+    const { generatedAdminPassword } = await openStore({ dataDir });
+    expect(generatedAdminPassword).toMatch(/^[\w-]{16,}$/);
+    const onDisk = await readFile(join(dataDir, "store.json"), "utf8");
+    expect(onDisk).not.toContain(generatedAdminPassword as string);
+    const { adminPasswordHash } = JSON.parse(onDisk);
+    expect(await verifySecret(generatedAdminPassword as string, adminPasswordHash)).toBe(true);
+    const again = await openStore({ dataDir });
+    expect(again.generatedAdminPassword).toBeNull();
+    expect(
+      await again.store.authenticator.authenticate(
+        basic("admin", generatedAdminPassword as string),
+      ),
+    ).not.toBeNull();
+  });
+
+  test("STALWART_ADMIN_PASSWORD replaces the stored one", async () => {
+    const dataDir = await temporaryDir();
+    await openStore({ dataDir, adminPassword: "old" });
+    const { store } = await openStore({ dataDir, adminPassword: "new" });
+    expect(await store.authenticator.authenticate(basic("admin", "new"))).not.toBeNull();
+    expect(await store.authenticator.authenticate(basic("admin", "old"))).toBeNull();
+  });
+
+  test("a corrupted data file stops the start and is left untouched", async () => {
+    const dataDir = await temporaryDir();
+    await writeFile(join(dataDir, "store.json"), "{ half a write");
+    await expect(openStore({ dataDir, adminPassword: "pw" })).rejects.toThrow(
+      /store\.json is not valid JSON/,
+    );
+    expect(await readFile(join(dataDir, "store.json"), "utf8")).toBe("{ half a write");
+  });
+
+  test("a failed write is not acknowledged and changes nothing", async () => {
+    const dataDir = await temporaryDir();
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    // The data directory disappears under the server: the write must fail loudly.
+    await rm(dataDir, { recursive: true });
+    await expect(store.transaction((strategies) => strategies.clear())).rejects.toThrow();
+    expect(store.strategies.size).toBe(2);
+  });
+
+  test("concurrent changes are written one at a time and none is lost", async () => {
+    const dataDir = await temporaryDir();
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    const app = createApp({ store });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(app, basic("admin", "pw"), [
+          ["x:MtaTlsStrategy/set", { create: { a: { name: `n${i}` } } }, "c"],
+        ]),
+      ),
+    );
+    const reopened = await openStore({ dataDir, adminPassword: "pw" });
+    expect(reopened.store.strategies.size).toBe(22);
+  });
+});
+
+describe("users.json", () => {
+  test("clear-text passwords and API keys are replaced by hashes on start, and still work", async () => {
+    const dataDir = await temporaryDir();
+    await writeFile(
+      join(dataDir, "users.json"),
+      JSON.stringify({
+        users: [
+          {
+            name: "auditor",
+            password: "auditor-pw",
+            apiKeys: ["auditor-api-key"],
+            permissions: ["sysMtaTlsStrategyGet"],
+          },
+          { name: "admin", apiKeys: ["admin-api-key-1"] },
+        ],
+      }),
+    );
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    const onDisk = await readFile(join(dataDir, "users.json"), "utf8");
+    expect(onDisk).not.toContain("auditor-pw");
+    expect(onDisk).not.toContain("auditor-api-key");
+    expect(JSON.parse(onDisk).users[0]).toMatchObject({
+      name: "auditor",
+      passwordHash: expect.stringMatching(/^scrypt\$/),
+      apiKeyHashes: [expect.stringMatching(/^scrypt\$/)],
+    });
+    const auditor = await store.authenticator.authenticate(basic("auditor", "auditor-pw"));
+    expect([...(auditor?.permissions ?? [])]).toEqual(["sysMtaTlsStrategyGet"]);
+    expect((await store.authenticator.authenticate("Bearer auditor-api-key"))?.name).toBe(
+      "auditor",
+    );
+    expect((await store.authenticator.authenticate("Bearer admin-api-key-1"))?.name).toBe("admin");
+
+    const again = await openStore({ dataDir, adminPassword: "pw" });
+    expect(
+      (await again.store.authenticator.authenticate(basic("auditor", "auditor-pw")))?.name,
+    ).toBe("auditor");
+  });
+
+  test.each([
+    [{ users: [{ name: "x", permissions: "some" }] }, /users\.json is not valid/],
+    [{ users: [{ name: "x", colour: "red" }] }, /users\.json is not valid/],
+    [{ users: [{ name: "x" }, { name: "x" }] }, /declares the user “x” twice/],
+  ])(
+    "an invalid users.json stops the start with a message naming the problem",
+    async (content, message) => {
+      const dataDir = await temporaryDir();
+      await writeFile(join(dataDir, "users.json"), JSON.stringify(content));
+      await expect(openStore({ dataDir, adminPassword: "pw" })).rejects.toThrow(message);
+    },
+  );
+});
