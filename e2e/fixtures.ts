@@ -16,7 +16,8 @@ export interface Account {
 
 export interface UserDeclaration {
   name: string;
-  password: string;
+  password?: string;
+  apiKeys?: string[];
   permissions: string[];
 }
 
@@ -81,7 +82,7 @@ export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): 
     users: Object.fromEntries(
       (options.users ?? []).map((user) => [
         user.name,
-        { username: user.name, password: user.password },
+        { username: user.name, password: user.password ?? "" },
       ]),
     ),
   };

@@ -1,6 +1,14 @@
 import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
 
-const server = serverForThisFile();
+const server = serverForThisFile({
+  users: [
+    {
+      name: "robot",
+      apiKeys: ["robot-api-key-0123456789"],
+      permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"],
+    },
+  ],
+});
 
 test("an admin signs in with the right password, and a wrong one is refused", async ({ page }) => {
   await page.goto(server.url("/"));
@@ -63,4 +71,13 @@ test("an API key signs in with Bearer authentication, a wrong one is refused", a
   await page.getByLabel("API key", { exact: true }).fill("not-a-key");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText("This API key was not accepted.");
+});
+
+test("an API key declared in users.json signs in", { tag: "@embedded" }, async ({ page }) => {
+  await page.goto(server.url("/sign-in"));
+  await page.getByRole("radio", { name: "API key (Bearer token)" }).check();
+  await page.getByLabel("API key", { exact: true }).fill("robot-api-key-0123456789");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect(page.getByRole("banner")).toContainText("API key");
 });

@@ -141,6 +141,7 @@ const CACHE_MS = 5 * 60_000;
  */
 export class Authenticator {
   readonly #verified = new Map<string, { user: User; until: number }>();
+  readonly #dummyHash = hashSecret(randomBytes(16).toString("hex"));
 
   constructor(readonly users: readonly User[]) {}
 
@@ -161,8 +162,12 @@ export class Authenticator {
       const colon = decoded.indexOf(":");
       if (colon < 0) return null;
       const user = this.users.find((u) => u.name === decoded.slice(0, colon));
-      if (!user?.passwordHash) return null;
-      return (await verifySecret(decoded.slice(colon + 1), user.passwordHash)) ? user : null;
+      // An unknown user costs the same scrypt as a known one, so timing tells nothing.
+      const isValid = await verifySecret(
+        decoded.slice(colon + 1),
+        user?.passwordHash ?? (await this.#dummyHash),
+      );
+      return isValid && user?.passwordHash ? user : null;
     }
     if (scheme.toLowerCase() === "bearer" && value !== "") {
       for (const user of this.users) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { basic, testServer } from "./test-support";
+import { testServer } from "./test-support";
 
 const GET = "x:MtaTlsStrategy/get";
 const SET = "x:MtaTlsStrategy/set";

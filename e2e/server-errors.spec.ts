@@ -1,0 +1,121 @@
+import { expect, serverForThisFile, signIn, test, uniqueName } from "./fixtures";
+
+const server = serverForThisFile();
+
+// A real Stalwart may refuse what the page's own checks let through (a stricter version, a
+// changed rule). These stories make the server answer so and check that the answer lands
+// where the admin looks, and that nothing typed is lost.
+
+test("a SetError naming properties lands on those fields", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const name = uniqueName("refused");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("TLS handshake timeout").fill("90s");
+  await page.route("**/jmap/", async (route) => {
+    if (!route.request().postData()?.includes("x:MtaTlsStrategy/set")) return route.continue();
+    await route.fulfill({
+      json: {
+        methodResponses: [
+          [
+            "x:MtaTlsStrategy/set",
+            {
+              accountId: "b",
+              notCreated: {
+                new: {
+                  type: "invalidPatch",
+                  description: "Invalid duration value",
+                  properties: ["tlsTimeout"],
+                },
+              },
+            },
+            "s",
+          ],
+        ],
+        sessionState: "0",
+      },
+    });
+  });
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const field = page.getByLabel("TLS handshake timeout");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(
+    /The server refused this value: Invalid duration value/,
+  );
+  await expect(field).toHaveValue("90s");
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+});
+
+test("a validationFailed answer lands on its field", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Name").fill(uniqueName("validation"));
+  await page.route("**/jmap/", async (route) => {
+    if (!route.request().postData()?.includes("x:MtaTlsStrategy/set")) return route.continue();
+    await route.fulfill({
+      json: {
+        methodResponses: [
+          [
+            "x:MtaTlsStrategy/set",
+            {
+              notCreated: {
+                new: {
+                  type: "validationFailed",
+                  validationErrors: [{ type: "Required", property: "description" }],
+                },
+              },
+            },
+            "s",
+          ],
+        ],
+        sessionState: "0",
+      },
+    });
+  });
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByLabel("Description")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Description")).toHaveAccessibleDescription(
+    /The server requires a value here/,
+  );
+});
+
+test("a server failure shows a form-level alert and keeps what was typed", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const name = uniqueName("outage");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Description").fill("Typed before the outage");
+  await page.route("**/jmap/", (route) =>
+    route.request().postData()?.includes("x:MtaTlsStrategy/set")
+      ? route.fulfill({ status: 503, body: "Service Unavailable" })
+      : route.continue(),
+  );
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText(/The server answered 503/);
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  await expect(page.getByLabel("Description")).toHaveValue("Typed before the outage");
+
+  // Once the server is back, the same click creates it.
+  await page.unrouteAll();
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
+});
+
+test("a list that cannot load says what happened and offers to try again", async ({ page }) => {
+  await page.route("**/jmap/", (route) =>
+    route.request().postData()?.includes("x:MtaTlsStrategy/query")
+      ? route.fulfill({
+          status: 500,
+          contentType: "application/problem+json",
+          body: '{"type":"about:blank","status":500,"detail":"Disk full"}',
+        })
+      : route.continue(),
+  );
+  await signIn(page, server);
+  await expect(page.getByRole("alert")).toHaveText(
+    /Could not load the TLS strategies\. The server answered 500.*Disk full/,
+  );
+  await page.unrouteAll();
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+});
