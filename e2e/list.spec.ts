@@ -1,4 +1,4 @@
-import { expect, serverForThisFile, signIn, test } from "./fixtures";
+import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
 
 const server = serverForThisFile();
 
@@ -42,6 +42,19 @@ test("a fresh server lists its two default strategies with their values", {
     "5m",
   ]);
   await expect(page.getByText("2 strategies")).toBeVisible();
+
+  // The list costs one JMAP request: the query and a /get chained by a result reference.
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(request.postData() ?? "");
+  });
+  await page.goto(server.url(LIST_PATH));
+  await expect(page.getByRole("link", { name: "invalid-tls" })).toBeVisible();
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toContain('"x:MtaTlsStrategy/query"');
+  expect(posts[0]).toContain(
+    '"#ids":{"resultOf":"q","name":"x:MtaTlsStrategy/query","path":"/ids"}',
+  );
 
   // Names are real links to the edit page.
   const link = page.getByRole("link", { name: "default", exact: true });
