@@ -46,6 +46,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 test("the page works at 360 px wide and by keyboard alone", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(server.url(LIST_PATH));
+  await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("radio", { name: "Username and password" })).toBeFocused();
   await page.getByLabel("Username", { exact: true }).fill(server.admin.username);

@@ -39,6 +39,7 @@ test("an admin creates a strategy with 90s and 2m and sees it listed as such", a
   await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
   await expect(row.getByRole("cell")).toHaveText([
+    "",
     "Partner relay",
     "Required",
     "Optional",
@@ -46,6 +47,7 @@ test("an admin creates a strategy with 90s and 2m and sees it listed as such", a
     "No",
     "1m 30s",
     "2m",
+    "Duplicate",
   ]);
 });
 

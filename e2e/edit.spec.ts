@@ -36,7 +36,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
   await save.click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
-  await expect(row.getByRole("cell").first()).toHaveText("After");
+  await expect(row.getByRole("cell").nth(1)).toHaveText("After");
   expect(JSON.stringify(bodies)).toContain('"update":{');
   expect(JSON.stringify(bodies)).toContain('{"description":"After"}');
 
@@ -49,6 +49,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
   expect(JSON.stringify(bodies)).toContain('{"description":null,"dane":"require"}');
   await expect(row.getByRole("cell")).toHaveText([
+    "",
     "—",
     "Optional",
     "Required",
@@ -56,6 +57,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
     "No",
     "3m",
     "5m",
+    "Duplicate",
   ]);
 
   await page.getByRole("link", { name, exact: true }).click();

@@ -1,6 +1,29 @@
+import type { Page } from "@playwright/test";
 import { expect, serverForThisFile, signIn, test, uniqueName } from "./fixtures";
 
 const server = serverForThisFile();
+
+/**
+ * Answers the request that carries the /set in the server's place: the /set gets `args`,
+ * the other calls in that request (the list re-read) fail, as a stricter server might.
+ */
+async function answerSetWith(page: Page, args: Record<string, unknown>) {
+  await page.route("**/jmap/", async (route) => {
+    const body = route.request().postDataJSON() as { methodCalls: [string, unknown, string][] };
+    if (!body.methodCalls.some(([name]) => name === "x:MtaTlsStrategy/set"))
+      return route.continue();
+    await route.fulfill({
+      json: {
+        methodResponses: body.methodCalls.map(([name, , id]) =>
+          name === "x:MtaTlsStrategy/set"
+            ? [name, args, id]
+            : ["error", { type: "serverFail" }, id],
+        ),
+        sessionState: "0",
+      },
+    });
+  });
+}
 
 // A real Stalwart may refuse what the page's own checks let through (a stricter version, a
 // changed rule). These stories make the server answer so and check that the answer lands
@@ -12,29 +35,15 @@ test("a SetError naming properties lands on those fields", async ({ page }) => {
   const name = uniqueName("refused");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("TLS handshake timeout").fill("90s");
-  await page.route("**/jmap/", async (route) => {
-    if (!route.request().postData()?.includes("x:MtaTlsStrategy/set")) return route.continue();
-    await route.fulfill({
-      json: {
-        methodResponses: [
-          [
-            "x:MtaTlsStrategy/set",
-            {
-              accountId: "b",
-              notCreated: {
-                new: {
-                  type: "invalidPatch",
-                  description: "Invalid duration value",
-                  properties: ["tlsTimeout"],
-                },
-              },
-            },
-            "s",
-          ],
-        ],
-        sessionState: "0",
+  await answerSetWith(page, {
+    accountId: "b",
+    notCreated: {
+      new: {
+        type: "invalidPatch",
+        description: "Invalid duration value",
+        properties: ["tlsTimeout"],
       },
-    });
+    },
   });
   await page.getByRole("button", { name: "Create", exact: true }).click();
   const field = page.getByLabel("TLS handshake timeout");
@@ -50,27 +59,13 @@ test("a validationFailed answer lands on its field", async ({ page }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
   await page.getByLabel("Name").fill(uniqueName("validation"));
-  await page.route("**/jmap/", async (route) => {
-    if (!route.request().postData()?.includes("x:MtaTlsStrategy/set")) return route.continue();
-    await route.fulfill({
-      json: {
-        methodResponses: [
-          [
-            "x:MtaTlsStrategy/set",
-            {
-              notCreated: {
-                new: {
-                  type: "validationFailed",
-                  validationErrors: [{ type: "Required", property: "description" }],
-                },
-              },
-            },
-            "s",
-          ],
-        ],
-        sessionState: "0",
+  await answerSetWith(page, {
+    notCreated: {
+      new: {
+        type: "validationFailed",
+        validationErrors: [{ type: "Required", property: "description" }],
       },
-    });
+    },
   });
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByLabel("Description")).toHaveAttribute("aria-invalid", "true");

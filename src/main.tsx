@@ -1,16 +1,17 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router/dom";
 import { AuthProvider } from "./app/auth";
-import { router } from "./app/router";
+import { App } from "./app/router";
 import { TransportError } from "./jmap/errors";
 import "./styles.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
+      // Data older than 30 s is refetched when the window regains focus.
       staleTime: 30_000,
+      refetchOnWindowFocus: true,
       // Only transport failures are worth retrying; a refusal will not change on its own.
       retry: (failureCount, error) => error instanceof TransportError && failureCount < 2,
     },
@@ -25,7 +26,7 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <AuthProvider>
-        <RouterProvider router={router} />
+        <App />
       </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,

@@ -1,6 +1,6 @@
 import { queryOptions, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type Credentials, JmapClient } from "../jmap/client";
 
 // Credentials live in sessionStorage only: they survive a reload of this tab, never reach

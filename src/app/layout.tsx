@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
-import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { type ReactNode, useEffect } from "react";
+import { Link, Redirect, useLocation, useSearch } from "wouter";
+import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { LIST_PATH } from "../features/tls-strategies/paths";
 import { UnauthorizedError } from "../jmap/errors";
 import { useAuth } from "./auth";
@@ -10,10 +11,10 @@ function signInPath(location: { pathname: string; search: string }) {
 }
 
 /** Pages behind sign-in. A 401 from any query or mutation returns to sign-in, then back here. */
-export function AppLayout() {
+export function AppLayout({ children }: { children: ReactNode }) {
   const { client, signOut } = useAuth();
-  const location = useLocation();
-  const navigate = useNavigate();
+  const [pathname, navigate] = useLocation();
+  const search = useSearch();
   const queryClient = useQueryClient();
 
   useEffect(() => {
@@ -35,7 +36,8 @@ export function AppLayout() {
     };
   }, [queryClient, signOut, navigate]);
 
-  if (!client) return <Navigate to={signInPath(location)} replace />;
+  if (!client)
+    return <Redirect to={signInPath({ pathname, search: search ? `?${search}` : "" })} replace />;
 
   return (
     <div className="app">
@@ -61,8 +63,8 @@ export function AppLayout() {
             <li>Outbound</li>
             <li>
               <Link
-                to={LIST_PATH}
-                aria-current={location.pathname === LIST_PATH ? "page" : undefined}
+                href={pathname === LIST_PATH ? LIST_PATH : lastListPath()}
+                aria-current={pathname === LIST_PATH ? "page" : undefined}
               >
                 TLS Strategies
               </Link>
@@ -70,7 +72,7 @@ export function AppLayout() {
           </ol>
         </nav>
         <h1>TLS Strategies</h1>
-        <Outlet />
+        {children}
       </main>
     </div>
   );

@@ -1,10 +1,35 @@
-import { createBrowserRouter, Link, Navigate } from "react-router";
-import { LIST_PATH } from "../features/tls-strategies/paths";
-import { TlsStrategyCreatePage } from "../features/tls-strategies/tls-strategy-create-page";
-import { TlsStrategyEditPage } from "../features/tls-strategies/tls-strategy-edit-page";
+import { lazy, type ReactNode, Suspense } from "react";
+import { Link, Redirect, Route, Switch } from "wouter";
+import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
 import { TlsStrategyList } from "../features/tls-strategies/tls-strategy-list";
 import { AppLayout } from "./layout";
-import { SignInPage } from "./sign-in-page";
+
+// The list is what an admin opens most; the form and the sign-in page load on demand.
+const SignInPage = lazy(() => import("./sign-in-page").then((m) => ({ default: m.SignInPage })));
+const TlsStrategyCreatePage = lazy(() =>
+  import("../features/tls-strategies/tls-strategy-create-page").then((m) => ({
+    default: m.TlsStrategyCreatePage,
+  })),
+);
+const TlsStrategyEditPage = lazy(() =>
+  import("../features/tls-strategies/tls-strategy-edit-page").then((m) => ({
+    default: m.TlsStrategyEditPage,
+  })),
+);
+
+function Loading({ children }: { children?: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <p role="status" className="placeholder">
+          Loading…
+        </p>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 function NotFoundPage() {
   return (
@@ -12,23 +37,47 @@ function NotFoundPage() {
       <title>Page not found · Stalwart</title>
       <h1>Page not found</h1>
       <p>
-        There is nothing at this address. <Link to={LIST_PATH}>Go to TLS Strategies</Link>.
+        There is nothing at this address. <Link href={LIST_PATH}>Go to TLS Strategies</Link>.
       </p>
     </main>
   );
 }
 
-export const router = createBrowserRouter([
-  { path: "/", element: <Navigate to={LIST_PATH} replace /> },
-  { path: "/sign-in", element: <SignInPage /> },
-  {
-    path: LIST_PATH,
-    element: <AppLayout />,
-    children: [
-      { index: true, element: <TlsStrategyList /> },
-      { path: "new", element: <TlsStrategyCreatePage /> },
-      { path: ":id", element: <TlsStrategyEditPage /> },
-    ],
-  },
-  { path: "*", element: <NotFoundPage /> },
-]);
+export function App() {
+  return (
+    <Switch>
+      <Route path="/">
+        <Redirect to={LIST_PATH} replace />
+      </Route>
+      <Route path="/sign-in">
+        <Loading>
+          <SignInPage />
+        </Loading>
+      </Route>
+      <Route path={LIST_PATH}>
+        <AppLayout>
+          <TlsStrategyList />
+        </AppLayout>
+      </Route>
+      <Route path={CREATE_PATH}>
+        <AppLayout>
+          <Loading>
+            <TlsStrategyCreatePage />
+          </Loading>
+        </AppLayout>
+      </Route>
+      <Route path={`${LIST_PATH}/:id`}>
+        {(params) => (
+          <AppLayout>
+            <Loading>
+              <TlsStrategyEditPage id={params.id} />
+            </Loading>
+          </AppLayout>
+        )}
+      </Route>
+      <Route>
+        <NotFoundPage />
+      </Route>
+    </Switch>
+  );
+}

@@ -1,8 +1,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { z } from "zod";
+import { Redirect, useLocation, useSearchParams } from "wouter";
+import * as z from "zod/mini";
 import { Field } from "../components/field";
 import { Notice } from "../components/notice";
 import { LIST_PATH } from "../features/tls-strategies/paths";
@@ -13,15 +13,15 @@ import { useAuth } from "./auth";
 const signInSchema = z.discriminatedUnion("method", [
   z.object({
     method: z.literal("password"),
-    username: z.string().trim().min(1, "Enter your username."),
-    password: z.string().min(1, "Enter your password."),
+    username: z.string().check(z.trim(), z.minLength(1, "Enter your username.")),
+    password: z.string().check(z.minLength(1, "Enter your password.")),
     apiKey: z.string(),
   }),
   z.object({
     method: z.literal("apiKey"),
     username: z.string(),
     password: z.string(),
-    apiKey: z.string().trim().min(1, "Enter an API key."),
+    apiKey: z.string().check(z.trim(), z.minLength(1, "Enter an API key.")),
   }),
 ]);
 
@@ -34,7 +34,7 @@ function safeNext(next: string | null): string {
 
 export function SignInPage() {
   const { client, signIn } = useAuth();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [searchParams] = useSearchParams();
   const next = safeNext(searchParams.get("next"));
   const [failure, setFailure] = useState<string | null>(null);
@@ -49,7 +49,7 @@ export function SignInPage() {
   });
   const method = watch("method");
 
-  if (client) return <Navigate to={next} replace />;
+  if (client) return <Redirect to={next} replace />;
 
   const onSubmit = handleSubmit(async (values) => {
     setFailure(null);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { authorizationHeader, JmapClient, resultOf } from "./client";
 import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
 

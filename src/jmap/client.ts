@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
 import {
   type AccountInfo,
@@ -24,27 +24,29 @@ const sessionSchema = z.looseObject({
   capabilities: z.record(z.string(), z.unknown()),
   primaryAccounts: z.record(z.string(), z.string()),
   username: z.string(),
-  apiUrl: z.string().min(1),
+  apiUrl: z.string().check(z.minLength(1)),
 });
 
+const limitSchema = (fallback: number) => z.catch(z.int().check(z.positive()), fallback);
+
 const coreCapabilitySchema = z.looseObject({
-  maxCallsInRequest: z.number().int().positive().catch(16),
-  maxObjectsInGet: z.number().int().positive().catch(500),
-  maxObjectsInSet: z.number().int().positive().catch(500),
+  maxCallsInRequest: limitSchema(16),
+  maxObjectsInGet: limitSchema(500),
+  maxObjectsInSet: limitSchema(500),
 });
 
 const accountSchema = z.looseObject({
   permissions: z.array(z.string()),
-  edition: z.string().catch(""),
-  locale: z.string().catch("en"),
+  edition: z.catch(z.string(), ""),
+  locale: z.catch(z.string(), "en"),
 });
 
 const problemSchema = z.looseObject({
   type: z.string(),
   status: z.number(),
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  limit: z.string().optional(),
+  title: z.optional(z.string()),
+  detail: z.optional(z.string()),
+  limit: z.optional(z.string()),
 });
 
 // RFC 8620 §3.4
@@ -80,13 +82,13 @@ export class MethodResponses {
   constructor(private readonly invocations: Invocation[]) {}
 
   /** The call's arguments parsed with `schema`; throws MethodError if the call failed. */
-  get<T>(callId: string, schema: z.ZodType<T>): T {
+  get<T>(callId: string, schema: z.ZodMiniType<T>): T {
     const invocation = this.invocations.find(([, , id]) => id === callId);
     if (!invocation) throw new TransportError(`The server sent no answer for call ${callId}.`);
     const [name, args] = invocation;
     if (name === "error") {
       const error = z
-        .looseObject({ type: z.string(), description: z.string().optional() })
+        .looseObject({ type: z.string(), description: z.optional(z.string()) })
         .safeParse(args);
       throw new MethodError(
         error.success ? error.data.type : "serverFail",
@@ -232,7 +234,7 @@ export class JmapClient {
     return body;
   }
 
-  #parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  #parse<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       throw new TransportError(`The server's ${what} was not understood.`, undefined, {

@@ -1,9 +1,16 @@
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
-import { type JmapClient, type MethodCall, resultOf } from "../../jmap/client";
+import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import * as z from "zod/mini";
+import {
+  type JmapClient,
+  type MethodCall,
+  type MethodResponses,
+  resultOf,
+} from "../../jmap/client";
 import { SetObjectError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
-import { type TlsStrategy, type TlsStrategyPatch, tlsStrategySchema } from "./schema";
+import type { TlsStrategyPatch } from "./form-schema";
+import { type ListView, prefixRange, SORTS } from "./list-params";
+import { type TlsStrategy, tlsStrategySchema } from "./schema";
 
 const GET = "x:MtaTlsStrategy/get";
 const SET = "x:MtaTlsStrategy/set";
@@ -11,75 +18,82 @@ const QUERY = "x:MtaTlsStrategy/query";
 
 const queryResponseSchema = z.looseObject({
   ids: z.array(z.string()),
-  position: z.number().int(),
-  total: z.number().int().optional(),
+  position: z.int(),
+  total: z.optional(z.int()),
 });
 
 const getResponseSchema = z.looseObject({
   list: z.array(tlsStrategySchema),
-  notFound: z.array(z.string()).nullish(),
+  notFound: z.nullish(z.array(z.string())),
 });
 
-const setErrorSchema = z.looseObject({ type: z.string() }) as z.ZodType<SetError>;
+const setErrorSchema = z.looseObject({ type: z.string() }) as unknown as z.ZodMiniType<SetError>;
 const setResponseSchema = z.looseObject({
-  created: z.record(z.string(), z.looseObject({ id: z.string() })).nullish(),
-  updated: z.record(z.string(), z.unknown()).nullish(),
-  destroyed: z.array(z.string()).nullish(),
-  notCreated: z.record(z.string(), setErrorSchema).nullish(),
-  notUpdated: z.record(z.string(), setErrorSchema).nullish(),
-  notDestroyed: z.record(z.string(), setErrorSchema).nullish(),
+  created: z.nullish(z.record(z.string(), z.looseObject({ id: z.string() }))),
+  updated: z.nullish(z.record(z.string(), z.unknown())),
+  destroyed: z.nullish(z.array(z.string())),
+  notCreated: z.nullish(z.record(z.string(), setErrorSchema)),
+  notUpdated: z.nullish(z.record(z.string(), setErrorSchema)),
+  notDestroyed: z.nullish(z.record(z.string(), setErrorSchema)),
 });
-
-export interface TlsStrategyListParams {
-  position: number;
-  limit: number;
-}
 
 export interface TlsStrategyPage {
   strategies: TlsStrategy[];
+  /** 0-based index of the first row */
   position: number;
   total: number;
 }
 
+type PageQuery = Pick<ListView, "page" | "size" | "sort" | "search">;
+
+/**
+ * One page of the list as two calls for one request: the query and a /get of its ids by
+ * result reference (shared wire reference §6–7). Always with position and calculateTotal.
+ */
+function pageCalls(view: PageQuery, prefix = ""): MethodCall[] {
+  const query = {
+    id: `${prefix}q`,
+    name: QUERY,
+    args: {
+      ...(view.search === "" ? {} : { filter: prefixRange(view.search) }),
+      sort: [SORTS[view.sort].comparator],
+      position: (view.page - 1) * view.size,
+      limit: view.size,
+      calculateTotal: true,
+    },
+  };
+  return [query, { id: `${prefix}g`, name: GET, args: { "#ids": resultOf(query, "/ids") } }];
+}
+
+function readPage(responses: MethodResponses, prefix = ""): TlsStrategyPage {
+  const result = responses.get(`${prefix}q`, queryResponseSchema);
+  const { list } = responses.get(`${prefix}g`, getResponseSchema);
+  const byId = new Map(list.map((strategy) => [strategy.id, strategy]));
+  return {
+    // A strategy deleted between the two calls is simply missing: keep the query's order.
+    strategies: result.ids.flatMap((id) => byId.get(id) ?? []),
+    position: result.position,
+    total: result.total ?? list.length,
+  };
+}
+
+const pageKey = (view: PageQuery) => [
+  "tls-strategies",
+  "list",
+  { page: view.page, size: view.size, sort: view.sort, search: view.search },
+];
+
 export const tlsStrategyQueries = {
   all: () => ["tls-strategies"] as const,
-  lists: () => [...tlsStrategyQueries.all(), "list"] as const,
-  list: (client: JmapClient, params: TlsStrategyListParams) =>
+  lists: () => ["tls-strategies", "list"] as const,
+  list: (client: JmapClient, view: PageQuery) =>
     queryOptions({
-      queryKey: [...tlsStrategyQueries.lists(), params],
-      queryFn: async (): Promise<TlsStrategyPage> => {
-        // One round trip: the query and a /get of its ids by result reference
-        // (shared wire reference §6–7). Always send position and calculateTotal.
-        const query = {
-          id: "q",
-          name: QUERY,
-          args: {
-            sort: [{ property: "name", isAscending: true }],
-            position: params.position,
-            limit: params.limit,
-            calculateTotal: true,
-          },
-        } satisfies MethodCall;
-        const responses = await client.call([
-          query,
-          { id: "g", name: GET, args: { "#ids": resultOf(query, "/ids") } },
-        ]);
-        const result = responses.get("q", queryResponseSchema);
-        const { list } = responses.get("g", getResponseSchema);
-        const byId = new Map(list.map((strategy) => [strategy.id, strategy]));
-        return {
-          // /get answers in request order, but a strategy deleted between the two calls is
-          // simply missing; keep the query's order and skip the gaps.
-          strategies: result.ids.flatMap((id) => byId.get(id) ?? []),
-          position: result.position,
-          total: result.total ?? list.length,
-        };
-      },
+      queryKey: pageKey(view),
+      queryFn: async () => readPage(await client.call(pageCalls(view))),
     }),
-  details: () => [...tlsStrategyQueries.all(), "detail"] as const,
   detail: (client: JmapClient, id: string) =>
     queryOptions({
-      queryKey: [...tlsStrategyQueries.details(), id],
+      queryKey: ["tls-strategies", "detail", id],
       queryFn: async (): Promise<TlsStrategy | null> => {
         const responses = await client.call([{ id: "g", name: GET, args: { ids: [id] } }]);
         return responses.get("g", getResponseSchema).list.find((s) => s.id === id) ?? null;
@@ -87,53 +101,130 @@ export const tlsStrategyQueries = {
     }),
 };
 
-export type NewTlsStrategy = Omit<TlsStrategy, "id">;
-
-async function set(client: JmapClient, args: Record<string, unknown>) {
-  const responses = await client.call([{ id: "s", name: SET, args }]);
-  return responses.get("s", setResponseSchema);
+/**
+ * Runs a /set and, in the same request, re-reads the list page the user will see next, so
+ * a change costs one HTTP request and the list is fresh without another.
+ */
+async function setThenRefresh(
+  client: JmapClient,
+  queryClient: QueryClient,
+  sets: Record<string, unknown>[],
+  refresh: PageQuery | undefined,
+) {
+  const { maxCallsInRequest } = await client.session();
+  const refreshCalls = refresh ? pageCalls(refresh, "r") : [];
+  const perRequest = Math.max(1, maxCallsInRequest - refreshCalls.length);
+  const results: z.infer<typeof setResponseSchema>[] = [];
+  let responses: MethodResponses | undefined;
+  // Normally one request; only more /set calls than a request may hold take several.
+  for (let start = 0; start < sets.length; start += perRequest) {
+    const chunk = sets.slice(start, start + perRequest);
+    const isLast = start + perRequest >= sets.length;
+    const calls: MethodCall[] = chunk.map((args, index) => ({ id: `s${index}`, name: SET, args }));
+    responses = await client.call(isLast ? [...calls, ...refreshCalls] : calls);
+    const answered = responses;
+    results.push(...chunk.map((_, index) => answered.get(`s${index}`, setResponseSchema)));
+  }
+  // Mark every list and detail stale without refetching: the page shown next comes along.
+  await queryClient.invalidateQueries({
+    queryKey: tlsStrategyQueries.all(),
+    refetchType: refresh ? "none" : "active",
+  });
+  if (refresh && responses) {
+    try {
+      queryClient.setQueryData(pageKey(refresh), readPage(responses, "r"));
+    } catch {
+      await queryClient.refetchQueries({ queryKey: pageKey(refresh), type: "active" });
+    }
+  }
+  return results;
 }
+
+export type NewTlsStrategy = Omit<TlsStrategy, "id">;
 
 export function useCreateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (strategy: NewTlsStrategy): Promise<string> => {
-      const result = await set(client, { create: { new: strategy } });
-      const created = result.created?.new;
+    mutationFn: async ({
+      strategy,
+      refresh,
+    }: {
+      strategy: NewTlsStrategy;
+      refresh?: PageQuery;
+    }) => {
+      const [result] = await setThenRefresh(
+        client,
+        queryClient,
+        [{ create: { new: strategy } }],
+        refresh,
+      );
+      const created = result?.created?.new;
       if (created) return created.id;
-      throw new SetObjectError(result.notCreated?.new ?? { type: "serverFail" }, "create", "new");
+      throw new SetObjectError(result?.notCreated?.new ?? { type: "serverFail" }, "create", "new");
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.lists() }),
   });
 }
 
 export function useUpdateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, patch }: { id: string; patch: TlsStrategyPatch }): Promise<void> => {
-      const result = await set(client, { update: { [id]: patch } });
-      if (result.updated && id in result.updated) return;
-      throw new SetObjectError(result.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
+    mutationFn: async ({
+      id,
+      patch,
+      refresh,
+    }: {
+      id: string;
+      patch: TlsStrategyPatch;
+      refresh?: PageQuery;
+    }) => {
+      const [result] = await setThenRefresh(
+        client,
+        queryClient,
+        [{ update: { [id]: patch } }],
+        refresh,
+      );
+      if (result?.updated && id in result.updated) return;
+      throw new SetObjectError(result?.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
     },
-    onSuccess: (_data, { id }) =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.lists() }),
-        queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.detail(client, id).queryKey }),
-      ]),
   });
 }
 
-export function useDestroyTlsStrategy(client: JmapClient) {
+export interface DestroyOutcome {
+  destroyed: string[];
+  failed: { id: string; error: SetError }[];
+}
+
+/**
+ * Destroys any number of strategies in one request: one /set per `maxObjectsInSet` ids
+ * (shared wire reference §5), each item succeeding or failing on its own.
+ */
+export function useDestroyTlsStrategies(client: JmapClient) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (id: string): Promise<void> => {
-      const result = await set(client, { destroy: [id] });
-      if (result.destroyed?.includes(id)) return;
-      throw new SetObjectError(result.notDestroyed?.[id] ?? { type: "serverFail" }, "destroy", id);
-    },
-    onSuccess: (_data, id) => {
-      queryClient.removeQueries({ queryKey: tlsStrategyQueries.detail(client, id).queryKey });
-      return queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.lists() });
+    mutationFn: async ({
+      ids,
+      refresh,
+    }: {
+      ids: string[];
+      refresh?: PageQuery;
+    }): Promise<DestroyOutcome> => {
+      const { maxObjectsInSet } = await client.session();
+      const batches: Record<string, unknown>[] = [];
+      for (let start = 0; start < ids.length; start += maxObjectsInSet) {
+        batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
+      }
+      const results = await setThenRefresh(client, queryClient, batches, refresh);
+      const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
+      const notDestroyed = Object.assign({}, ...results.map((result) => result.notDestroyed ?? {}));
+      queryClient.removeQueries({
+        predicate: ({ queryKey }) => queryKey[1] === "detail" && destroyed.has(String(queryKey[2])),
+      });
+      return {
+        destroyed: ids.filter((id) => destroyed.has(id)),
+        failed: ids
+          .filter((id) => !destroyed.has(id))
+          .map((id) => ({ id, error: notDestroyed[id] ?? { type: "serverFail" } })),
+      };
     },
   });
 }

@@ -1,24 +1,29 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation } from "wouter";
 import { useJmapClient } from "../../app/auth";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
+import { SetObjectError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
-import { LIST_PATH } from "./paths";
-import { tlsStrategyQueries, useDestroyTlsStrategy, useUpdateTlsStrategy } from "./queries";
-import { changedProperties, type TlsStrategy, toFormValues } from "./schema";
+import { changedProperties, toFormValues } from "./form-schema";
+import { lastListPath, lastListView } from "./last-list-view";
+import { duplicatePath } from "./paths";
+import { tlsStrategyQueries, useDestroyTlsStrategies, useUpdateTlsStrategy } from "./queries";
+import type { TlsStrategy } from "./schema";
 import { TlsStrategyForm } from "./tls-strategy-form";
 
-export function TlsStrategyEditPage() {
-  const { id = "" } = useParams();
+export function TlsStrategyEditPage({ id }: { id: string }) {
   const client = useJmapClient();
-  const detail = useQuery(tlsStrategyQueries.detail(client, id));
+  // The form always starts from a fresh read, never from a cached copy that someone may
+  // have changed since: editing a stale version would overwrite their change.
+  const detail = useQuery({ ...tlsStrategyQueries.detail(client, id), refetchOnMount: "always" });
 
-  if (detail.isPending) {
+  if (detail.isPending || (!detail.isFetchedAfterMount && detail.isFetching)) {
     return (
       <p role="status" className="placeholder">
+        <title>Loading… · TLS Strategies · Stalwart</title>
         Loading strategy…
       </p>
     );
@@ -42,7 +47,7 @@ export function TlsStrategyEditPage() {
         <title>Strategy not found · TLS Strategies · Stalwart</title>
         <h2>Strategy not found</h2>
         <p>There is no TLS strategy with the id “{id}”. It may have been deleted.</p>
-        <Link to={LIST_PATH}>Back to TLS Strategies</Link>
+        <Link href={lastListPath()}>Back to TLS Strategies</Link>
       </section>
     );
   }
@@ -52,19 +57,30 @@ export function TlsStrategyEditPage() {
 
 function EditStrategy({ strategy }: { strategy: TlsStrategy }) {
   const client = useJmapClient();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const update = useUpdateTlsStrategy(client);
-  const destroy = useDestroyTlsStrategy(client);
+  const destroy = useDestroyTlsStrategies(client);
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   // The form's starting point stays the version it was loaded from, even if a refetch
   // brings a newer one, so what the user typed is never replaced under their hands.
   const [loaded] = useState(strategy);
 
+  const destroyError = destroy.isError
+    ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
+    : destroy.data?.failed[0]
+      ? describeError(new SetObjectError(destroy.data.failed[0].error, "destroy", loaded.id))
+      : null;
+
   return (
     <section aria-labelledby="edit-heading">
       <title>{`${loaded.name} · TLS Strategies · Stalwart`}</title>
-      <h2 id="edit-heading">Edit “{loaded.name}”</h2>
+      <div className="toolbar">
+        <h2 id="edit-heading">Edit “{loaded.name}”</h2>
+        <Link href={duplicatePath(loaded.id)} className="button">
+          Duplicate
+        </Link>
+      </div>
       {notice ? <Notice tone="info">{notice}</Notice> : null}
       <TlsStrategyForm
         mode="edit"
@@ -76,8 +92,8 @@ function EditStrategy({ strategy }: { strategy: TlsStrategy }) {
             setNotice("Nothing to save: these values are the ones already stored.");
             return;
           }
-          await update.mutateAsync({ id: loaded.id, patch });
-          navigate(LIST_PATH, { state: { notice: `Saved “${loaded.name}”.` } });
+          await update.mutateAsync({ id: loaded.id, patch, refresh: lastListView() });
+          navigate(lastListPath(), { state: { notice: `Saved “${loaded.name}”.` } });
         }}
         actions={
           <button
@@ -98,17 +114,19 @@ function EditStrategy({ strategy }: { strategy: TlsStrategy }) {
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
-        error={
-          destroy.isError
-            ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
-            : null
-        }
+        error={destroyError}
         onCancel={() => setIsConfirmingDelete(false)}
         onConfirm={() =>
-          destroy.mutate(loaded.id, {
-            onSuccess: () =>
-              navigate(LIST_PATH, { state: { notice: `Deleted “${loaded.name}”.` } }),
-          })
+          destroy.mutate(
+            { ids: [loaded.id], refresh: lastListView() },
+            {
+              onSuccess: ({ failed }) => {
+                if (failed.length === 0) {
+                  navigate(lastListPath(), { state: { notice: `Deleted “${loaded.name}”.` } });
+                }
+              },
+            },
+          )
         }
       >
         <p>

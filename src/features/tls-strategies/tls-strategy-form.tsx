@@ -1,21 +1,21 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { type ReactNode, useState } from "react";
 import { type Path, useForm } from "react-hook-form";
-import { Link } from "react-router";
+import { Link } from "wouter";
 import { Field } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
 import { SetObjectError } from "../../jmap/errors";
 import { TLS_POLICIES } from "../../jmap/protocol";
 import { describeDuration, parseDuration } from "./duration";
-import { editPath, LIST_PATH } from "./paths";
 import {
-  FIELDS,
-  POLICY_LABELS,
   type TlsStrategyFormInput,
   type TlsStrategyFormOutput,
   tlsStrategyFormSchema,
-} from "./schema";
+} from "./form-schema";
+import { lastListPath } from "./last-list-view";
+import { editPath } from "./paths";
+import { FIELDS, POLICY_LABELS } from "./schema";
 
 type FieldName = Path<TlsStrategyFormInput>;
 
@@ -108,7 +108,7 @@ export function TlsStrategyForm({
   const nameError = conflict ? (
     <>
       A strategy named “{conflict.name}” already exists.{" "}
-      <Link to={editPath(conflict.id)}>Open “{conflict.name}”</Link>
+      <Link href={editPath(conflict.id)}>Open “{conflict.name}”</Link>
     </>
   ) : (
     errors.name?.message
@@ -225,7 +225,7 @@ export function TlsStrategyForm({
         >
           {isSubmitting ? (isEdit ? "Saving…" : "Creating…") : isEdit ? "Save" : "Create"}
         </button>
-        <Link to={LIST_PATH} className="button">
+        <Link href={lastListPath()} className="button">
           Cancel
         </Link>
         {actions}

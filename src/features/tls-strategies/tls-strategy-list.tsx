@@ -1,16 +1,28 @@
-import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import { Link, useLocation, useNavigate } from "react-router";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { Link, useLocation, useSearch } from "wouter";
 import { useJmapClient } from "../../app/auth";
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { formatDuration } from "./duration";
-import { CREATE_PATH, editPath } from "./paths";
-import { tlsStrategyQueries } from "./queries";
+import { rememberListView } from "./last-list-view";
+import {
+  type ListView,
+  listSearch,
+  PAGE_SIZES,
+  type PageSize,
+  parseListView,
+  SORTS,
+  type SortKey,
+} from "./list-params";
+import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
+import { type DestroyOutcome, tlsStrategyQueries, useDestroyTlsStrategies } from "./queries";
 import { FIELDS, POLICY_LABELS, type TlsStrategy } from "./schema";
 
-const PAGE = { position: 0, limit: 500 };
+const SEARCH_DEBOUNCE_MS = 300;
+const numbers = new Intl.NumberFormat("en");
 
 function PolicyCell({ value }: { value: TlsStrategy["dane"] }) {
   return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
@@ -21,39 +33,222 @@ function PolicyCell({ value }: { value: TlsStrategy["dane"] }) {
  * the history entry forgets it, so a reload or Back does not show it again.
  */
 function useFlashNotice(): string | null {
-  const location = useLocation();
-  const navigate = useNavigate();
-  const [notice] = useState(() => (location.state as { notice?: string } | null)?.notice ?? null);
+  const [notice] = useState<string | null>(() => {
+    const state = window.history.state as { notice?: unknown } | null;
+    return typeof state?.notice === "string" ? state.notice : null;
+  });
   useEffect(() => {
-    if (location.state)
-      navigate({ pathname: location.pathname, search: location.search }, { replace: true });
-  }, [location, navigate]);
+    if (notice) window.history.replaceState(null, "", window.location.href);
+  }, [notice]);
   return notice;
+}
+
+/** The list's view, read from and written to the query string. */
+function useListView(): [
+  ListView,
+  (next: Partial<ListView>, options?: { replace?: boolean }) => void,
+] {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const view = parseListView(new URLSearchParams(search));
+  useEffect(() => rememberListView(search === "" ? "" : `?${search}`), [search]);
+  const setView = (next: Partial<ListView>, options: { replace?: boolean } = {}) => {
+    navigate(LIST_PATH + listSearch({ ...view, ...next }), { replace: options.replace ?? false });
+  };
+  return [view, setView];
+}
+
+function describeDestroyFailure(error: { type: string; description?: string }): string {
+  if (error.type === "notFound") return "it no longer exists (someone may have deleted it already)";
+  if (error.type === "forbidden") return "you are not allowed to delete it";
+  return error.description ?? error.type;
 }
 
 export function TlsStrategyList() {
   const client = useJmapClient();
-  const notice = useFlashNotice();
-  const list = useQuery(tlsStrategyQueries.list(client, PAGE));
+  const flashNotice = useFlashNotice();
+  const [view, setView] = useListView();
+  const list = useQuery({
+    ...tlsStrategyQueries.list(client, view),
+    placeholderData: keepPreviousData,
+  });
+  const destroy = useDestroyTlsStrategies(client);
+
+  const [searchText, setSearchText] = useState(view.search);
+  const [selected, setSelected] = useState<Map<string, string>>(() => new Map());
+  const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
+  const [outcome, setOutcome] = useState<{
+    outcome: DestroyOutcome;
+    names: Map<string, string>;
+  } | null>(null);
+
+  // Back/Forward or a shared link changes the search: show it in the box.
+  const lastUrlSearch = useRef(view.search);
+  useEffect(() => {
+    if (view.search !== lastUrlSearch.current) {
+      lastUrlSearch.current = view.search;
+      setSearchText(view.search);
+    }
+  }, [view.search]);
+
+  // Typing searches after a pause; each keystroke does not become a request.
+  useEffect(() => {
+    if (searchText === view.search) return;
+    const timer = setTimeout(() => {
+      lastUrlSearch.current = searchText;
+      setView({ search: searchText, page: 1 }, { replace: true });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  });
+
+  const data = list.data;
+  const pageCount = data ? Math.max(1, Math.ceil(data.total / view.size)) : 1;
+
+  // A page past the end (an old link, or rows deleted meanwhile) falls back to the last page.
+  useEffect(() => {
+    if (
+      data &&
+      !list.isPlaceholderData &&
+      data.total > 0 &&
+      data.strategies.length === 0 &&
+      view.page > 1
+    ) {
+      setView({ page: pageCount }, { replace: true });
+    }
+  });
+
+  const clearSearch = () => {
+    setSearchText("");
+    lastUrlSearch.current = "";
+    setView({ search: "", page: 1 }, { replace: true });
+  };
+
+  const pageIds = data?.strategies.map((s) => s.id) ?? [];
+  const selectedOnPage = pageIds.filter((id) => selected.has(id)).length;
+  const isPageSelected = pageIds.length > 0 && selectedOnPage === pageIds.length;
+
+  const toggle = (strategy: TlsStrategy) =>
+    setSelected((current) => {
+      const next = new Map(current);
+      if (next.has(strategy.id)) next.delete(strategy.id);
+      else next.set(strategy.id, strategy.name);
+      return next;
+    });
+
+  const togglePage = () =>
+    setSelected((current) => {
+      const next = new Map(current);
+      for (const strategy of data?.strategies ?? []) {
+        if (isPageSelected) next.delete(strategy.id);
+        else next.set(strategy.id, strategy.name);
+      }
+      return next;
+    });
+
+  const confirmDelete = () => {
+    const names = new Map(selected);
+    destroy.mutate(
+      { ids: [...names.keys()], refresh: view },
+      {
+        onSuccess: (result) => {
+          setOutcome({ outcome: result, names });
+          setSelected(new Map(result.failed.map(({ id }) => [id, names.get(id) ?? id])));
+          setIsConfirmingDelete(false);
+        },
+      },
+    );
+  };
+
+  const first = data ? data.position + 1 : 0;
+  const last = data ? data.position + data.strategies.length : 0;
+  const pageHref = (page: number) => LIST_PATH + listSearch({ ...view, page });
 
   return (
     <section aria-labelledby="list-heading">
-      <title>TLS Strategies · Stalwart</title>
+      <title>
+        {view.page > 1
+          ? `TLS Strategies (page ${view.page}) · Stalwart`
+          : "TLS Strategies · Stalwart"}
+      </title>
       <div className="toolbar">
         <div>
           <h2 id="list-heading">Strategies</h2>
           <p className="subtitle">Manage TLS strategies for message delivery.</p>
         </div>
-        <Link to={CREATE_PATH} className="button button-primary">
+        <Link href={CREATE_PATH} className="button button-primary">
           Create strategy
         </Link>
       </div>
-      {notice ? <Notice tone="success">{notice}</Notice> : null}
+
+      {flashNotice ? <Notice tone="success">{flashNotice}</Notice> : null}
+      {outcome ? <DestroyReport outcome={outcome.outcome} names={outcome.names} /> : null}
+
+      <div className="list-controls">
+        <div className="field field-inline">
+          <label htmlFor="strategy-search">Search by name</label>
+          <input
+            id="strategy-search"
+            type="search"
+            value={searchText}
+            placeholder="Name starts with…"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="strategy-search-help"
+            onChange={(event) => setSearchText(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Escape") {
+                event.preventDefault();
+                clearSearch();
+              }
+            }}
+          />
+          <p id="strategy-search-help" className="field-help">
+            Finds names that start with what you type (case-sensitive). Escape clears.
+          </p>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="strategy-sort">Sort by</label>
+          <select
+            id="strategy-sort"
+            value={view.sort}
+            onChange={(event) => setView({ sort: event.target.value as SortKey, page: 1 })}
+          >
+            {Object.entries(SORTS).map(([key, sort]) => (
+              <option key={key} value={key}>
+                {sort.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="strategy-page-size">Rows per page</label>
+          <select
+            id="strategy-page-size"
+            value={view.size}
+            onChange={(event) => setView({ size: Number(event.target.value) as PageSize, page: 1 })}
+          >
+            {PAGE_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          className="button"
+          onClick={() => list.refetch()}
+          disabled={list.isFetching}
+        >
+          {list.isFetching && !list.isPending ? "Refreshing…" : "Refresh"}
+        </button>
+      </div>
+
       {list.isPending ? (
         <p role="status" className="placeholder">
           Loading TLS strategies…
         </p>
-      ) : list.isError ? (
+      ) : list.isError && !data ? (
         <Notice tone="error">
           <p>
             Could not load the TLS strategies.{" "}
@@ -63,24 +258,65 @@ export function TlsStrategyList() {
             Try again
           </button>
         </Notice>
-      ) : list.data.total === 0 ? (
+      ) : !data ? null : data.total === 0 && view.search !== "" ? (
+        <div className="placeholder">
+          <p>No strategy name starts with “{view.search}”.</p>
+          <button type="button" className="button" onClick={clearSearch}>
+            Clear search
+          </button>
+        </div>
+      ) : data.total === 0 ? (
         <div className="placeholder">
           <p>
             There are no TLS strategies yet. Outbound delivery uses Stalwart's built-in defaults.
           </p>
-          <Link to={CREATE_PATH}>Create the first strategy</Link>
+          <Link href={CREATE_PATH}>Create the first strategy</Link>
         </div>
       ) : (
         <>
-          <p className="count">
-            {list.data.total.toLocaleString("en")}{" "}
-            {list.data.total === 1 ? "strategy" : "strategies"}
-          </p>
+          {list.isError ? (
+            <Notice tone="error">
+              Could not refresh the list: {describeError(list.error)} The rows below may be out of
+              date.
+            </Notice>
+          ) : null}
+          <div className="selection-bar">
+            <p className="count" aria-live="polite">
+              {data.strategies.length > 0
+                ? `Showing ${numbers.format(first)}–${numbers.format(last)} of ${numbers.format(data.total)} ${
+                    data.total === 1 ? "strategy" : "strategies"
+                  }`
+                : `${numbers.format(data.total)} strategies`}
+            </p>
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={selected.size === 0}
+              onClick={() => {
+                destroy.reset();
+                setOutcome(null);
+                setIsConfirmingDelete(true);
+              }}
+            >
+              Delete selected ({selected.size})
+            </button>
+          </div>
           {/* Scrolls sideways on narrow screens; its links keep it reachable by keyboard. */}
-          <div className="table-scroll">
+          <div className="table-scroll" aria-busy={list.isFetching}>
             <table>
               <thead>
                 <tr>
+                  <th scope="col" className="select-cell">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all strategies on this page"
+                      checked={isPageSelected}
+                      ref={(input) => {
+                        if (input) input.indeterminate = selectedOnPage > 0 && !isPageSelected;
+                      }}
+                      onChange={togglePage}
+                    />
+                  </th>
                   <th scope="col">{FIELDS.name.label}</th>
                   <th scope="col">{FIELDS.description.label}</th>
                   <th scope="col">{FIELDS.startTls.label}</th>
@@ -89,13 +325,24 @@ export function TlsStrategyList() {
                   <th scope="col">{FIELDS.allowInvalidCerts.label}</th>
                   <th scope="col">{FIELDS.tlsTimeout.label}</th>
                   <th scope="col">{FIELDS.mtaStsTimeout.label}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
-                {list.data.strategies.map((strategy) => (
+                {data.strategies.map((strategy) => (
                   <tr key={strategy.id}>
+                    <td className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${strategy.name}`}
+                        checked={selected.has(strategy.id)}
+                        onChange={() => toggle(strategy)}
+                      />
+                    </td>
                     <th scope="row">
-                      <Link to={editPath(strategy.id)}>{strategy.name}</Link>
+                      <Link href={editPath(strategy.id)}>{strategy.name}</Link>
                     </th>
                     <td>{strategy.description ?? <span className="muted">—</span>}</td>
                     <td>
@@ -116,13 +363,127 @@ export function TlsStrategyList() {
                     </td>
                     <td>{formatDuration(strategy.tlsTimeout)}</td>
                     <td>{formatDuration(strategy.mtaStsTimeout)}</td>
+                    <td>
+                      <Link
+                        href={duplicatePath(strategy.id)}
+                        aria-label={`Duplicate ${strategy.name}`}
+                      >
+                        Duplicate
+                      </Link>
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          <nav aria-label="Pagination" className="pagination">
+            <PageLink href={pageHref(1)} isDisabled={view.page <= 1} label="First page" />
+            <PageLink
+              href={pageHref(view.page - 1)}
+              isDisabled={view.page <= 1}
+              label="Previous page"
+            />
+            <span className="page-of">
+              Page {numbers.format(Math.min(view.page, pageCount))} of {numbers.format(pageCount)}
+            </span>
+            <PageLink
+              href={pageHref(view.page + 1)}
+              isDisabled={view.page >= pageCount}
+              label="Next page"
+            />
+            <PageLink
+              href={pageHref(pageCount)}
+              isDisabled={view.page >= pageCount}
+              label="Last page"
+            />
+          </nav>
         </>
       )}
+
+      <ConfirmDialog
+        isOpen={isConfirmingDelete}
+        title={`Delete ${selected.size} ${selected.size === 1 ? "strategy" : "strategies"}?`}
+        confirmLabel="Delete"
+        pendingLabel="Deleting…"
+        isPending={destroy.isPending}
+        error={
+          destroy.isError
+            ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
+            : null
+        }
+        onCancel={() => setIsConfirmingDelete(false)}
+        onConfirm={confirmDelete}
+      >
+        <p>
+          These TLS strategies will be deleted. Delivery rules that pick one by name fall back to
+          Stalwart's built-in TLS defaults. This cannot be undone.
+        </p>
+        <ul className="name-list">
+          {[...selected.values()].map((name) => (
+            <li key={name}>{name}</li>
+          ))}
+        </ul>
+      </ConfirmDialog>
     </section>
+  );
+}
+
+function PageLink({
+  href,
+  isDisabled,
+  label,
+}: {
+  href: string;
+  isDisabled: boolean;
+  label: string;
+}) {
+  if (isDisabled) {
+    return (
+      <button type="button" className="button" disabled>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <Link href={href} className="button">
+      {label}
+    </Link>
+  );
+}
+
+function DestroyReport({
+  outcome,
+  names,
+}: {
+  outcome: DestroyOutcome;
+  names: Map<string, string>;
+}) {
+  const deleted = outcome.destroyed.length;
+  return (
+    <>
+      {deleted > 0 ? (
+        <Notice tone="success">
+          Deleted{" "}
+          {deleted === 1 ? `“${names.get(outcome.destroyed[0] ?? "")}”` : `${deleted} strategies`}.
+        </Notice>
+      ) : null}
+      {outcome.failed.length > 0 ? (
+        <Notice tone="error">
+          <p>
+            {outcome.failed.length === 1
+              ? "One strategy was"
+              : `${outcome.failed.length} strategies were`}{" "}
+            not deleted:
+          </p>
+          <ul>
+            {outcome.failed.map(({ id, error }) => (
+              <li key={id}>
+                “{names.get(id) ?? id}”: {describeDestroyFailure(error)}.
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+    </>
   );
 }

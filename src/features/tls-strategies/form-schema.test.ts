@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { changedProperties, type TlsStrategy, tlsStrategyFormSchema, toFormValues } from "./schema";
+import { changedProperties, tlsStrategyFormSchema, toFormValues } from "./form-schema";
+import type { TlsStrategy } from "./schema";
 
 const stored: TlsStrategy = {
   id: "jax0f0qaaeaa",
