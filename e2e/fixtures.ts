@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import * as z from "zod/mini";
 import { JmapClient, resultOf } from "../src/jmap/client";
 
 export interface Account {
@@ -127,6 +128,32 @@ async function removeTestStrategies(origin: string, account: Account) {
     query,
     { id: "d", name: "x:MtaTlsStrategy/set", args: { "#destroy": resultOf(query, "/ids") } },
   ]);
+}
+
+/** A JMAP client signed in as `account`, for setting the scene through the API. */
+export function apiClient(server: TestServer, account: Account = server.admin): JmapClient {
+  return new JmapClient(
+    { kind: "basic", username: account.username, password: account.password },
+    { discoveryUrl: server.url("/.well-known/jmap") },
+  );
+}
+
+/** Creates strategies through the API in one request; returns their ids by name. */
+export async function seedStrategies(
+  server: TestServer,
+  names: string[],
+): Promise<Record<string, string>> {
+  const create = Object.fromEntries(names.map((name, index) => [`n${index}`, { name }]));
+  const responses = await apiClient(server).call([
+    { id: "s", name: "x:MtaTlsStrategy/set", args: { create } },
+  ]);
+  const result = responses.get(
+    "s",
+    z.looseObject({ created: z.record(z.string(), z.looseObject({ id: z.string() })) }),
+  );
+  return Object.fromEntries(
+    names.map((name, index) => [name, result.created[`n${index}`]?.id ?? ""]),
+  );
 }
 
 /** A name no other test or person uses; against a live server only e2e-… names are touched. */

@@ -1,0 +1,269 @@
+import {
+  apiClient,
+  expect,
+  LIST_PATH,
+  seedStrategies,
+  serverForThisFile,
+  signIn,
+  test,
+  uniqueName,
+} from "./fixtures";
+
+const server = serverForThisFile();
+
+// 120 strategies named e2e-page-000 … e2e-page-119, created once for this file.
+const prefix = `${uniqueName("page")}-`;
+const names = Array.from({ length: 120 }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+test.beforeAll(async () => {
+  await seedStrategies(server, names);
+});
+
+const search = (page: import("@playwright/test").Page) => page.getByLabel("Search by name");
+const nameLinks = (page: import("@playwright/test").Page) =>
+  page.getByRole("table").getByRole("rowheader").getByRole("link");
+
+test("an admin pages through 120 strategies at two page sizes, one request per page", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await search(page).fill(prefix);
+  await expect(page.getByText("Showing 1–25 of 120 strategies")).toBeVisible();
+  await expect(nameLinks(page)).toHaveCount(25);
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(request.postData() ?? "");
+  });
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page.getByText("Showing 26–50 of 120 strategies")).toBeVisible();
+  await expect(nameLinks(page).first()).toHaveText(names[25] as string);
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toContain('"position":25');
+
+  await page.getByRole("link", { name: "Last page" }).click();
+  await expect(page.getByText("Showing 101–120 of 120 strategies")).toBeVisible();
+  await expect(nameLinks(page)).toHaveCount(20);
+  await expect(page.getByRole("button", { name: "Next page" })).toBeDisabled();
+  await page.getByRole("link", { name: "Previous page" }).click();
+  await expect(page.getByText("Showing 76–100 of 120 strategies")).toBeVisible();
+
+  await page.getByLabel("Rows per page").selectOption("50");
+  await expect(page.getByText("Showing 1–50 of 120 strategies")).toBeVisible();
+  await expect(page.getByText("Page 1 of 3")).toBeVisible();
+  await page.getByRole("link", { name: "Last page" }).click();
+  await expect(page.getByText("Showing 101–120 of 120 strategies")).toBeVisible();
+  await page.getByRole("link", { name: "First page" }).click();
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+  await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
+});
+
+test("the previous rows stay on screen until the next page arrives", async ({ page }) => {
+  await signIn(page, server);
+  await search(page).fill(prefix);
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/jmap/", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page.getByRole("link", { name: "Next page" })).toBeVisible();
+  await expect(nameLinks(page)).toHaveCount(25);
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+  release();
+  await expect(nameLinks(page).first()).toHaveText(names[25] as string);
+});
+
+test("an admin sorts by name and by creation, both ways", async ({ page }) => {
+  await signIn(page, server);
+  await search(page).fill(prefix);
+  const sort = page.getByLabel("Sort by");
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+  await sort.selectOption({ label: "Name (Z→A)" });
+  await expect(nameLinks(page).first()).toHaveText(names[119] as string);
+  await sort.selectOption({ label: "Oldest first" });
+  await expect(nameLinks(page).first()).toHaveText(names[0] as string);
+  await sort.selectOption({ label: "Newest first" });
+  await expect(nameLinks(page).first()).toHaveText(names[119] as string);
+  await expect(page).toHaveURL(/sort=newest/);
+});
+
+test("a prefix search finds default and dev-relay for “de”; no match says so and clears", async ({
+  page,
+}) => {
+  const devRelay = uniqueName("x").replace("e2e-x-", "dev-relay-");
+  // Against a live server only e2e-… names may be created: search for our own prefix there.
+  const isLive = Boolean(process.env.E2E_BASE_URL);
+  if (!isLive) await seedStrategies(server, [devRelay]);
+  await signIn(page, server);
+  const typed = isLive ? prefix.slice(0, -1) : "de";
+  await search(page).pressSequentially(typed);
+  await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(typed)}`));
+  if (!isLive) {
+    await expect(nameLinks(page)).toHaveText(["default", devRelay]);
+    await expect(page.getByRole("link", { name: "invalid-tls", exact: true })).toHaveCount(0);
+  }
+
+  await search(page).fill("no-such-prefix");
+  await expect(page.getByText("No strategy name starts with “no-such-prefix”.")).toBeVisible();
+  await expect(page.getByText("There are no TLS strategies yet")).toHaveCount(0);
+  await page.getByRole("button", { name: "Clear search" }).click();
+  await expect(search(page)).toHaveValue("");
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+
+  await search(page).fill(prefix);
+  await expect(page.getByText("Showing 1–25 of 120 strategies")).toBeVisible();
+  await search(page).press("Escape");
+  await expect(search(page)).toHaveValue("");
+  await expect(page).not.toHaveURL(/q=/);
+});
+
+test("the view survives a reload, Back and a shared link; a page past the end shows the last", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await search(page).fill(prefix);
+  await expect(page.getByText("Showing 1–25 of 120 strategies")).toBeVisible();
+  await page.getByLabel("Rows per page").selectOption("10");
+  await page.getByLabel("Sort by").selectOption({ label: "Name (Z→A)" });
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page.getByText("Showing 11–20 of 120 strategies")).toBeVisible();
+  await expect(nameLinks(page).first()).toHaveText(names[109] as string);
+
+  await page.reload();
+  await expect(page.getByText("Showing 11–20 of 120 strategies")).toBeVisible();
+  await expect(search(page)).toHaveValue(prefix);
+  await expect(page.getByLabel("Sort by")).toHaveValue("name-desc");
+  await expect(page.getByLabel("Rows per page")).toHaveValue("10");
+
+  await page.goBack();
+  await expect(page.getByText("Showing 1–10 of 120 strategies")).toBeVisible();
+  await page.goForward();
+  await expect(page.getByText("Showing 11–20 of 120 strategies")).toBeVisible();
+
+  // A link from someone else, to a page that does not exist any more.
+  const shared = `${LIST_PATH}?q=${encodeURIComponent(prefix)}&size=50&page=9`;
+  await page.goto(server.url(shared));
+  await expect(page.getByText("Showing 101–120 of 120 strategies")).toBeVisible();
+  await expect(page).toHaveURL(/page=3/);
+
+  // Names are real links: a new tab opens the strategy.
+  const href = await nameLinks(page).first().getAttribute("href");
+  expect(href).toMatch(new RegExp(`^${LIST_PATH}/[a-z0-9]+$`));
+});
+
+test("a bulk delete sends one request and reports a strategy deleted meanwhile by name", async ({
+  page,
+}) => {
+  const victims = [uniqueName("bulk-a"), uniqueName("bulk-b"), uniqueName("bulk-c")];
+  const ids = await seedStrategies(server, victims);
+  const group = victims.map((name) => name.slice(0, 8)).find(() => true) as string;
+  await signIn(page, server);
+  await search(page).fill(group);
+  for (const name of victims) {
+    await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+    await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+  }
+  await expect(page.getByRole("button", { name: "Delete selected (3)" })).toBeEnabled();
+
+  // Someone else deletes one of them while the admin looks at the list.
+  await apiClient(server).call([
+    { id: "d", name: "x:MtaTlsStrategy/set", args: { destroy: [ids[victims[1] as string]] } },
+  ]);
+
+  await page.getByRole("button", { name: "Delete selected (3)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete 3 strategies?" });
+  await expect(dialog.getByRole("listitem")).toHaveText(victims);
+  const sets: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") sets.push(request.postData() ?? "");
+  });
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted 2 strategies." })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText(
+    `“${victims[1]}”: it no longer exists (someone may have deleted it already).`,
+  );
+  expect(sets).toHaveLength(1);
+  expect(sets[0]).toContain('"destroy":[');
+  for (const name of victims)
+    await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+});
+
+test("the page checkbox selects every row on the page", async ({ page }) => {
+  await signIn(page, server);
+  await search(page).fill(prefix);
+  await page.getByLabel("Rows per page").selectOption("10");
+  await expect(nameLinks(page)).toHaveCount(10);
+  await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
+  await expect(page.getByRole("button", { name: "Delete selected (10)" })).toBeEnabled();
+  await page.getByRole("checkbox", { name: `Select ${names[0]}` }).uncheck();
+  await expect(
+    page.getByRole("checkbox", { name: "Select all strategies on this page" }),
+  ).not.toBeChecked();
+  await expect(page.getByRole("button", { name: "Delete selected (9)" })).toBeEnabled();
+});
+
+test("Duplicate opens the create form with the values and an empty name, from a row and from the edit page", async ({
+  page,
+}) => {
+  const original = uniqueName("original");
+  const ids = await seedStrategies(server, [original]);
+  await apiClient(server).call([
+    {
+      id: "u",
+      name: "x:MtaTlsStrategy/set",
+      args: {
+        update: {
+          [ids[original] as string]: {
+            description: "Partner",
+            dane: "require",
+            tlsTimeout: 90_000,
+          },
+        },
+      },
+    },
+  ]);
+  await signIn(page, server);
+  await search(page).fill(original);
+  await page.getByRole("link", { name: `Duplicate ${original}` }).click();
+  await expect(page.getByRole("heading", { name: `Duplicate “${original}”` })).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveValue("");
+  await expect(page.getByLabel("Description")).toHaveValue("Partner");
+  await expect(page.getByLabel("DANE")).toHaveValue("require");
+  await expect(page.getByLabel("TLS handshake timeout")).toHaveValue("1m 30s");
+  const copy = uniqueName("copy");
+  await page.getByLabel("Name").fill(copy);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText(`Created “${copy}”.`);
+
+  await page.goto(server.url(`${LIST_PATH}/${ids[original]}`));
+  await page.getByRole("link", { name: "Duplicate" }).click();
+  await expect(page.getByLabel("Name")).toHaveValue("");
+  await expect(page.getByLabel("DANE")).toHaveValue("require");
+});
+
+test("Refresh shows what changed on the server, and so does returning after 30 s", async ({
+  page,
+}) => {
+  await page.clock.install();
+  await signIn(page, server);
+  const group = uniqueName("fresh");
+  await search(page).fill(group);
+  await expect(page.getByText(`No strategy name starts with “${group}”.`)).toBeVisible();
+  await seedStrategies(server, [`${group}-a`]);
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await expect(page.getByRole("link", { name: `${group}-a`, exact: true })).toBeVisible();
+
+  // Someone adds another; the admin comes back to this tab more than 30 s later.
+  await seedStrategies(server, [`${group}-b`]);
+  await page.clock.fastForward(10_000);
+  await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
+  await expect(page.getByText("Showing 1–1 of 1 strategy")).toBeVisible();
+  await page.clock.fastForward(21_000);
+  await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
+  await expect(page.getByRole("link", { name: `${group}-b`, exact: true })).toBeVisible();
+});
