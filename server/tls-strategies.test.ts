@@ -421,3 +421,21 @@ describe("x:MtaTlsStrategy/query", () => {
     expect(await query({ limit: 6000 })).toMatchObject({ limit: 5000 });
   });
 });
+
+test("name order is UTF-8 byte order, also where JavaScript's string order differs", async () => {
+  const server = await testServer();
+  // U+FF21 (Ａ) sorts before U+1F600 (😀) in UTF-8, but after it in UTF-16 code units.
+  for (const name of ["😀", "Ａ", "a"]) await server.create({ name });
+  const { args } = await server.one("x:MtaTlsStrategy/query", {
+    filter: { nameIsGreaterThan: "invalid-tls" },
+    sort: [{ property: "name" }],
+    position: 0,
+  });
+  const got = await server.one("x:MtaTlsStrategy/get", { ids: args.ids, properties: ["name"] });
+  expect((got.args.list as { name: string }[]).map((s) => s.name)).toEqual(["Ａ", "😀"]);
+  const below = await server.one("x:MtaTlsStrategy/query", {
+    filter: { nameIsLessThan: "😀", nameIsGreaterThan: "z" },
+    position: 0,
+  });
+  expect(below.args.ids).toHaveLength(1);
+});

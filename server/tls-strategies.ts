@@ -340,8 +340,15 @@ function toStrategy(id: string, name: string, draft: Draft): Strategy {
 
 type Predicate = (strategy: Strategy) => boolean;
 
-/** Byte-wise, as the server compares UTF-8 names. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Byte-wise, as the server compares UTF-8 names. UTF-8 byte order is code-point order, and
+ * JavaScript's own string order (UTF-16 code units) agrees with it except where a surrogate
+ * pair meets a character from U+E000 up; only then is the slower exact path needed.
+ */
 function compareBytes(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
@@ -373,21 +380,48 @@ function compileFilter(filter: unknown): Predicate[] {
   });
 }
 
-function sortOrder(sort: unknown): (a: Strategy, b: Strategy) => number {
+type Order = { property: "id" | "name"; isAscending: boolean };
+
+function sortOrder(sort: unknown): Order {
   // No sort: newest first (shared wire reference §6).
   if (sort === undefined || sort === null || (Array.isArray(sort) && sort.length === 0)) {
-    return (a, b) => compareIds(b.id, a.id);
+    return { property: "id", isAscending: false };
   }
-  if (!Array.isArray(sort) || !isObject(sort[0]))
+  if (!Array.isArray(sort) || !isObject(sort[0])) {
     throw new MethodFailure("invalidArguments", "sort must be an array.");
+  }
+  // Only the first comparator counts.
   const [{ property, isAscending = true }] = sort as [
     { property?: unknown; isAscending?: unknown },
   ];
-  const direction = isAscending === false ? -1 : 1;
-  if (property === "id") return (a, b) => direction * compareIds(a.id, b.id);
-  if (property === "name")
-    return (a, b) => direction * (compareBytes(a.name, b.name) || compareIds(a.id, b.id));
+  if (property === "id" || property === "name")
+    return { property, isAscending: isAscending !== false };
   throw new MethodFailure("unsupportedSort", `Unsupported sort property: ${String(property)}`);
+}
+
+/**
+ * Every committed version of the strategies is a new, never-changed Map, so its two sorted
+ * orders are computed once per write instead of once per query.
+ */
+const sortedIndexes = new WeakMap<
+  ReadonlyMap<string, Strategy>,
+  Record<Order["property"], Strategy[]>
+>();
+
+function sortedBy(
+  strategies: ReadonlyMap<string, Strategy>,
+  property: Order["property"],
+): Strategy[] {
+  let indexes = sortedIndexes.get(strategies);
+  if (!indexes) {
+    const byId = sortedById(strategies.values());
+    indexes = {
+      id: byId,
+      name: [...byId].sort((a, b) => compareBytes(a.name, b.name) || compareIds(a.id, b.id)),
+    };
+    sortedIndexes.set(strategies, indexes);
+  }
+  return indexes[property];
 }
 
 function integer(value: unknown, argument: string, fallback: number): number {
@@ -402,10 +436,11 @@ const query: MethodHandler = (args, context) => {
   requirePermission(context, TLS_STRATEGY_PERMISSIONS.query);
   const predicates = compileFilter(args.filter);
   const order = sortOrder(args.sort);
-  const matches = [...context.store.strategies.values()]
-    .filter((s) => predicates.every((p) => p(s)))
-    .sort(order);
+  const sorted = sortedBy(context.store.strategies, order.property);
+  const matches =
+    predicates.length === 0 ? sorted : sorted.filter((s) => predicates.every((p) => p(s)));
   const ids = matches.map((s) => s.id);
+  if (!order.isAscending) ids.reverse();
 
   const requestedLimit = integer(args.limit, "limit", MAX_QUERY_LIMIT);
   if (requestedLimit < 0)

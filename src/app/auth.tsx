@@ -6,6 +6,14 @@ import { type Credentials, JmapClient } from "../jmap/client";
 // Credentials live in sessionStorage only: they survive a reload of this tab, never reach
 // another tab or outlive the browser session, and are never written to localStorage.
 const STORAGE_KEY = "stalwart-tls-strategies.credentials";
+const SESSION_URL_KEY = "stalwart-tls-strategies.session-url";
+
+const sessionUrlCache = {
+  get: () => sessionStorage.getItem(SESSION_URL_KEY),
+  set: (url: string) => sessionStorage.setItem(SESSION_URL_KEY, url),
+};
+
+const newClient = (credentials: Credentials) => new JmapClient(credentials, { sessionUrlCache });
 
 const credentialsSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("basic"), username: z.string(), password: z.string() }),
@@ -43,12 +51,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [client, setClient] = useState(() => {
     const credentials = loadCredentials();
-    return credentials ? new JmapClient(credentials) : null;
+    return credentials ? newClient(credentials) : null;
   });
 
   const signIn = useCallback(
     async (credentials: Credentials) => {
-      const candidate = new JmapClient(credentials);
+      const candidate = newClient(credentials);
       // Session and permissions in parallel: both are needed before the first page shows.
       const [, account] = await Promise.all([candidate.session(), candidate.account()]);
       queryClient.clear();
@@ -61,6 +69,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(() => {
     sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(SESSION_URL_KEY);
     setClient(null);
     queryClient.clear();
   }, [queryClient]);

@@ -1,10 +1,11 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Link, Redirect, useLocation, useSearch } from "wouter";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { LIST_PATH } from "../features/tls-strategies/paths";
+import type { JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
-import { useAuth } from "./auth";
+import { accountQuery, useAuth } from "./auth";
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
@@ -16,6 +17,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const [pathname, navigate] = useLocation();
   const search = useSearch();
   const queryClient = useQueryClient();
+  // The caller's permissions, read once per session, in parallel with the page's own data.
+  useQuery({ ...accountQuery(client as JmapClient), enabled: client !== null });
 
   useEffect(() => {
     const expire = (error: unknown) => {

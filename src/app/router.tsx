@@ -1,4 +1,4 @@
-import { lazy, type ReactNode, Suspense } from "react";
+import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch } from "wouter";
 import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
 import { TlsStrategyList } from "../features/tls-strategies/tls-strategy-list";
@@ -6,16 +6,39 @@ import { AppLayout } from "./layout";
 
 // The list is what an admin opens most; the form and the sign-in page load on demand.
 const SignInPage = lazy(() => import("./sign-in-page").then((m) => ({ default: m.SignInPage })));
+const loadCreatePage = () => import("../features/tls-strategies/tls-strategy-create-page");
+const loadEditPage = () => import("../features/tls-strategies/tls-strategy-edit-page");
 const TlsStrategyCreatePage = lazy(() =>
-  import("../features/tls-strategies/tls-strategy-create-page").then((m) => ({
-    default: m.TlsStrategyCreatePage,
-  })),
+  loadCreatePage().then((m) => ({ default: m.TlsStrategyCreatePage })),
 );
 const TlsStrategyEditPage = lazy(() =>
-  import("../features/tls-strategies/tls-strategy-edit-page").then((m) => ({
-    default: m.TlsStrategyEditPage,
-  })),
+  loadEditPage().then((m) => ({ default: m.TlsStrategyEditPage })),
 );
+
+/**
+ * A moment after the list is on screen, when the browser is idle, fetch the form's code, so
+ * that opening a strategy costs only its own data request and the list's first paint does
+ * not compete with code it does not need.
+ */
+function PreloadForms() {
+  useEffect(() => {
+    let idle = 0;
+    const timer = setTimeout(() => {
+      const preload = () => {
+        void loadEditPage();
+        void loadCreatePage();
+      };
+      if ("requestIdleCallback" in window)
+        idle = window.requestIdleCallback(preload, { timeout: 2_000 });
+      else preload();
+    }, 1_500);
+    return () => {
+      clearTimeout(timer);
+      if (idle) window.cancelIdleCallback(idle);
+    };
+  }, []);
+  return null;
+}
 
 function Loading({ children }: { children?: ReactNode }) {
   return (
@@ -57,6 +80,7 @@ export function App() {
       <Route path={LIST_PATH}>
         <AppLayout>
           <TlsStrategyList />
+          <PreloadForms />
         </AppLayout>
       </Route>
       <Route path={CREATE_PATH}>

@@ -198,3 +198,43 @@ test("reads the caller's permissions from /api/account on the same server", asyn
   });
   expect(requests[0]?.url).toBe("https://mail.example.com/api/account");
 });
+
+test("remembers where discovery led, asks there directly next time, and starts over if it fails", async () => {
+  let stored: string | null = null;
+  const sessionUrlCache = {
+    get: () => stored,
+    set: (url: string) => {
+      stored = url;
+    },
+  };
+  const urls: string[] = [];
+  let sessionMoved = false;
+  const fetch = (async (input: URL | RequestInfo) => {
+    const url = input.toString();
+    urls.push(url);
+    if (url.endsWith("/jmap/session") && sessionMoved) return new Response("", { status: 404 });
+    const response = json(SESSION);
+    // What fetch reports after following /.well-known/jmap's 307.
+    Object.defineProperty(response, "url", {
+      value: url.endsWith("/.well-known/jmap") ? "https://mail.example.com/jmap/session" : url,
+    });
+    return response;
+  }) as typeof globalThis.fetch;
+  const make = () =>
+    new JmapClient(
+      { kind: "bearer", token: "t" },
+      { fetch, discoveryUrl: "https://mail.example.com/.well-known/jmap", sessionUrlCache },
+    );
+
+  await make().session();
+  expect(stored).toBe("https://mail.example.com/jmap/session");
+  await make().session();
+  sessionMoved = true;
+  await expect(make().session()).resolves.toMatchObject({ accountId: "b" });
+  expect(urls).toEqual([
+    "https://mail.example.com/.well-known/jmap",
+    "https://mail.example.com/jmap/session",
+    "https://mail.example.com/jmap/session",
+    "https://mail.example.com/.well-known/jmap",
+  ]);
+});

@@ -110,6 +110,11 @@ export interface JmapClientOptions {
   /** Where discovery starts (RFC 8620 §2.2). */
   discoveryUrl?: string;
   fetch?: typeof fetch;
+  /**
+   * Remembers where discovery led (the redirect's target), so that a reload asks for the
+   * session directly: one round trip instead of two before the first data request.
+   */
+  sessionUrlCache?: { get(): string | null; set(url: string): void };
 }
 
 const USING = [CORE_CAPABILITY, STALWART_CAPABILITY];
@@ -118,6 +123,7 @@ export class JmapClient {
   readonly #authorization: string;
   readonly #fetch: typeof fetch;
   readonly #discoveryUrl: string;
+  readonly #sessionUrlCache: JmapClientOptions["sessionUrlCache"];
   #session: Promise<Session> | undefined;
 
   constructor(
@@ -127,6 +133,7 @@ export class JmapClient {
     this.#authorization = authorizationHeader(credentials);
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#discoveryUrl = options.discoveryUrl ?? "/.well-known/jmap";
+    this.#sessionUrlCache = options.sessionUrlCache;
   }
 
   /** Discovers the session once (following the 307 to /jmap/session) and keeps it. */
@@ -164,7 +171,25 @@ export class JmapClient {
   }
 
   async #discover(): Promise<Session> {
-    const body = await this.#send(this.#discovery(), { method: "GET" });
+    const cached = this.#sessionUrlCache?.get();
+    let body: unknown;
+    if (cached) {
+      // A remembered session URL that stopped working (moved server, proxy) is forgotten
+      // and discovery starts over; a 401 is the credentials' fault and goes up as is.
+      body = await this.#send(new URL(cached, this.#discovery()), { method: "GET" }).catch(
+        (error: unknown) => {
+          if (error instanceof UnauthorizedError) throw error;
+          return undefined;
+        },
+      );
+    }
+    if (body === undefined) {
+      let finalUrl = "";
+      body = await this.#send(this.#discovery(), { method: "GET" }, (url) => {
+        finalUrl = url;
+      });
+      if (finalUrl) this.#sessionUrlCache?.set(finalUrl);
+    }
     const session = this.#parse(sessionSchema, body, "session");
     const accountId = session.primaryAccounts[STALWART_CAPABILITY];
     if (!accountId) {
@@ -187,7 +212,7 @@ export class JmapClient {
     return new URL(this.#discoveryUrl, globalThis.location?.href);
   }
 
-  async #send(url: URL, init: RequestInit): Promise<unknown> {
+  async #send(url: URL, init: RequestInit, onFinalUrl?: (url: string) => void): Promise<unknown> {
     let response: Response;
     try {
       response = await this.#fetch(url, {
@@ -209,6 +234,7 @@ export class JmapClient {
       );
     }
     if (response.status === 401) throw new UnauthorizedError();
+    if (response.ok && response.url) onFinalUrl?.(response.url);
     const text = await response.text().catch(() => "");
     let body: unknown;
     try {

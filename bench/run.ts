@@ -1,0 +1,450 @@
+// `npm run bench`: measures what an admin waits for and downloads, against the production
+// build and the embedded server, and writes bench/results.json and a readable table.
+// Everything runs on 127.0.0.1; every loop is bounded in count and time.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { createApp } from "../server/app";
+import { nodeListener } from "../server/node-listener";
+import { openStore, type Store } from "../server/store";
+import { DEFAULTS } from "../server/tls-strategies";
+
+const CLIENT_DIR = "dist/client";
+const ADMIN_PASSWORD = "bench-password";
+const RUNS = 11;
+const SIZES = [2, 1_000, 5_000];
+const THROUGHPUT_SECONDS = 5;
+const THROUGHPUT_CONCURRENCY = 8;
+const LIST_PATH = "/settings/mta/outbound/tls-strategies";
+
+interface Logged {
+  method: string;
+  path: string;
+  start: number;
+  end: number;
+}
+
+// --- 1. What the browser downloads -----------------------------------------------------------
+
+async function bundleSizes() {
+  const html = await readFile(join(CLIENT_DIR, "index.html"), "utf8");
+  const initial = new Set(
+    [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map(
+      (match) => match[1] as string,
+    ),
+  );
+  const files = (await readdir(join(CLIENT_DIR, "assets"))).filter((f) => /\.(js|css)$/.test(f));
+  const sized = await Promise.all(
+    files.map(async (file) => {
+      const content = await readFile(join(CLIENT_DIR, "assets", file));
+      return {
+        file: `assets/${file}`,
+        bytes: content.length,
+        gzip: gzipSync(content, { level: 9 }).length,
+      };
+    }),
+  );
+  const initialFiles = sized.filter((f) => initial.has(f.file));
+  return {
+    initial: initialFiles,
+    initialGzip: initialFiles.reduce((sum, f) => sum + f.gzip, 0),
+    lazy: sized.filter((f) => !initial.has(f.file)),
+  };
+}
+
+// --- 2. A server that counts ------------------------------------------------------------------
+
+async function startServer(store: Store) {
+  const log: Logged[] = [];
+  const listener = nodeListener(createApp({ store, staticDir: CLIENT_DIR }));
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const entry = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      start: performance.now(),
+      end: 0,
+    };
+    log.push(entry);
+    res.on("finish", () => {
+      entry.end = performance.now();
+    });
+    listener(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    log,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+async function seed(store: Store, count: number) {
+  await store.transaction((strategies, newId) => {
+    for (const existing of [...strategies.keys()]) strategies.delete(existing);
+    for (let i = 0; i < count; i += 1) {
+      const id = newId();
+      strategies.set(id, {
+        id,
+        name:
+          count === 2
+            ? i === 0
+              ? "invalid-tls"
+              : "default"
+            : `strategy-${String(i).padStart(5, "0")}`,
+        ...DEFAULTS,
+        description: `Strategy number ${i}`,
+      });
+    }
+  });
+}
+
+const isApi = (path: string) => /^\/(\.well-known\/|jmap|api)/.test(path);
+
+/** The longest chain of API requests where each starts only after the one before it ended. */
+function sequentialRoundTrips(requests: Logged[]): number {
+  const api = requests.filter((r) => isApi(r.path)).sort((a, b) => a.start - b.start);
+  const depth = new Map<Logged, number>();
+  for (const request of api) {
+    const before = api.filter(
+      (other) => other !== request && other.end > 0 && other.end <= request.start,
+    );
+    depth.set(request, 1 + Math.max(0, ...before.map((other) => depth.get(other) ?? 0)));
+  }
+  return Math.max(0, ...depth.values());
+}
+
+/**
+ * A tab that is signed in (credentials and session URL in its sessionStorage, as sign-in
+ * leaves them) and whose HTTP cache is off, so the next load of the list is a cold one.
+ */
+async function signedInTab(browser: Browser, origin: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(
+    ([password]) => {
+      if (!sessionStorage.getItem("stalwart-tls-strategies.credentials")) {
+        sessionStorage.setItem(
+          "stalwart-tls-strategies.credentials",
+          JSON.stringify({ kind: "basic", username: "admin", password }),
+        );
+      }
+      // When the first row appears, relative to the start of this navigation.
+      new MutationObserver((_, observer) => {
+        if (document.querySelector("tbody tr")) {
+          (window as unknown as { rowsVisibleAt: number }).rowsVisibleAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    },
+    [ADMIN_PASSWORD],
+  );
+  const page = await context.newPage();
+  await page.goto(`${origin}${LIST_PATH}`);
+  await page.waitForFunction(() => (window as unknown as { rowsVisibleAt?: number }).rowsVisibleAt);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  return page;
+}
+
+/** Waits until the server has seen no new request for `quietMs` (at most 15 s). */
+async function settle(log: Logged[], quietMs: number) {
+  const deadline = Date.now() + 15_000;
+  let seen = log.length;
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < quietMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (log.length !== seen) {
+      seen = log.length;
+      quietSince = Date.now();
+    }
+  }
+}
+
+/** The requests one user action causes, from the click until what it shows is on screen. */
+async function counted(log: Logged[], action: () => Promise<void>, { settleFirst = true } = {}) {
+  if (settleFirst) await settle(log, 2_500);
+  const from = log.length;
+  await action();
+  // Requests still on their way when the result showed belong to the action too.
+  await new Promise((r) => setTimeout(r, 300));
+  const requests = log.slice(from);
+  return {
+    requests: requests.length,
+    api: requests.filter((r) => isApi(r.path)).length,
+    roundTrips: sequentialRoundTrips(requests),
+    paths: requests.map((r) => `${r.method} ${r.path.replace(/assets\/[^?]+/, "assets/…")}`),
+  };
+}
+
+async function requestsPerAction(browser: Browser, store: Store) {
+  await seed(store, 120);
+  const server = await startServer(store);
+  try {
+    const page = await signedInTab(browser, server.origin);
+    const rows = page.getByRole("table").getByRole("rowheader").getByRole("link");
+    const results: Record<string, Awaited<ReturnType<typeof counted>>> = {};
+
+    results["cold load of the list"] = await counted(server.log, async () => {
+      await page.goto(`${server.origin}${LIST_PATH}`);
+      await rows.first().waitFor();
+    });
+    // Not part of the load: what the page fetches while the admin reads the list.
+    results["later, in the background (form code preload)"] = await counted(
+      server.log,
+      () => settle(server.log, 2_500),
+      { settleFirst: false },
+    );
+    results["next page"] = await counted(server.log, async () => {
+      await page.getByRole("link", { name: "Next page" }).click();
+      await page.getByText("Showing 26–50").waitFor();
+    });
+    results["open an edit form"] = await counted(server.log, async () => {
+      await rows.first().click();
+      await page.getByLabel("Description").waitFor();
+    });
+    results["save an edit"] = await counted(server.log, async () => {
+      await page.getByLabel("Description").fill("Changed by the benchmark");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    });
+    await rows.first().click();
+    await page.getByRole("button", { name: "Delete" }).waitFor();
+    results["delete one"] = await counted(server.log, async () => {
+      await page.getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("status").filter({ hasText: "Deleted" }).waitFor();
+    });
+    await page.getByLabel("Rows per page").selectOption("50");
+    await page.getByText("Showing 1–50").waitFor();
+    await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
+    results["bulk delete 50"] = await counted(server.log, async () => {
+      await page.getByRole("button", { name: "Delete selected (50)" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("status").filter({ hasText: "Deleted 50 strategies." }).waitFor();
+    });
+    await page.context().close();
+    return results;
+  } finally {
+    await server.close();
+  }
+}
+
+// --- 3. Time to rows ----------------------------------------------------------------------------
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/**
+ * One server per size, measured in turns (2, 1,000, 5,000, 2, …), so that whatever else the
+ * machine does at a given moment weighs on every size alike.
+ */
+async function timeToRows(browser: Browser) {
+  const servers = await Promise.all(
+    SIZES.map(async (count) => {
+      const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD });
+      await seed(store, count);
+      return {
+        count,
+        server: await startServer(store),
+        runsMs: [] as number[],
+        downloaded: new Set<string>(),
+      };
+    }),
+  );
+  try {
+    // Run 0 warms each server up and is not counted.
+    for (let run = 0; run <= RUNS; run += 1) {
+      for (const entry of servers) {
+        const page = await signedInTab(browser, entry.server.origin);
+        page.on("response", (response) => {
+          const path = new URL(response.url()).pathname;
+          if (/\.(js|css)$/.test(path)) entry.downloaded.add(path);
+        });
+        await page.goto(`${entry.server.origin}${LIST_PATH}`);
+        await page.waitForFunction(
+          () => (window as unknown as { rowsVisibleAt?: number }).rowsVisibleAt,
+          null,
+          {
+            timeout: 20_000,
+          },
+        );
+        const at = await page.evaluate(
+          () => (window as unknown as { rowsVisibleAt: number }).rowsVisibleAt,
+        );
+        if (run > 0) entry.runsMs.push(Math.round(at));
+        await page.context().close();
+      }
+    }
+    return await Promise.all(
+      servers.map(async ({ count, runsMs, downloaded }) => {
+        let downloadedGzip = 0;
+        for (const path of downloaded)
+          downloadedGzip += gzipSync(await readFile(join(CLIENT_DIR, path)), { level: 9 }).length;
+        return { strategies: count, runsMs, medianMs: median(runsMs), downloadedGzip };
+      }),
+    );
+  } finally {
+    await Promise.all(servers.map(({ server }) => server.close()));
+  }
+}
+
+// --- 4. Server throughput ------------------------------------------------------------------------
+
+/** A load generator in a child process, so it does not share the server's event loop. */
+const LOAD_SCRIPT = `
+const [url, auth, seconds, concurrency] = process.argv.slice(1);
+const body = JSON.stringify({ using: ["urn:ietf:params:jmap:core", "urn:stalwart:jmap"], methodCalls: [
+  ["x:MtaTlsStrategy/query", { sort: [{ property: "name", isAscending: true }], position: 0, limit: 25, calculateTotal: true }, "q"],
+  ["x:MtaTlsStrategy/get", { "#ids": { resultOf: "q", name: "x:MtaTlsStrategy/query", path: "/ids" } }, "g"],
+] });
+const until = Date.now() + Number(seconds) * 1000;
+let done = 0, failed = 0;
+const latencies = [];
+async function worker() {
+  while (Date.now() < until) {
+    const start = performance.now();
+    const response = await fetch(url, { method: "POST", headers: { Authorization: auth, "Content-Type": "application/json" }, body });
+    const json = await response.json();
+    if (response.ok && json.methodResponses[1][1].list.length === 25) done++; else failed++;
+    latencies.push(performance.now() - start);
+  }
+}
+await Promise.all(Array.from({ length: Number(concurrency) }, worker));
+latencies.sort((a, b) => a - b);
+console.log(JSON.stringify({ done, failed, p50: latencies[Math.floor(latencies.length / 2)], p99: latencies[Math.floor(latencies.length * 0.99)] }));
+`;
+
+async function throughput(store: Store) {
+  await seed(store, 5_000);
+  const server = await startServer(store);
+  try {
+    const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
+    const child = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        LOAD_SCRIPT,
+        `${server.origin}/jmap/`,
+        auth,
+        String(THROUGHPUT_SECONDS),
+        String(THROUGHPUT_CONCURRENCY),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    if (code !== 0) throw new Error(`The load generator failed (${code}).`);
+    const result = JSON.parse(output) as { done: number; failed: number; p50: number; p99: number };
+    return {
+      strategies: 5_000,
+      seconds: THROUGHPUT_SECONDS,
+      concurrency: THROUGHPUT_CONCURRENCY,
+      requestsPerSecond: Math.round(result.done / THROUGHPUT_SECONDS),
+      failed: result.failed,
+      p50Ms: Number(result.p50.toFixed(1)),
+      p99Ms: Number(result.p99.toFixed(1)),
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+// --- Report ---------------------------------------------------------------------------------------
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function main() {
+  if (!existsSync(join(CLIENT_DIR, "index.html"))) throw new Error("Run `npm run build` first.");
+  const executablePath =
+    process.env.CHROMIUM_PATH ||
+    (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD });
+  try {
+    const bundle = await bundleSizes();
+    const actions = await requestsPerAction(browser, store);
+    const rows = await timeToRows(browser);
+    const server = await throughput(store);
+    const first = rows[0] as (typeof rows)[number];
+    const last = rows[rows.length - 1] as (typeof rows)[number];
+    const spread = (last.medianMs - first.medianMs) / first.medianMs;
+    const cold = actions["cold load of the list"];
+    const targets = {
+      "initial JS+CSS ≤ 110 KB gzip": bundle.initialGzip <= 110 * 1024,
+      "cold load ≤ 2 sequential API round trips": (cold?.roundTrips ?? 99) <= 2,
+      "cold load ≤ 8 HTTP requests": (cold?.requests ?? 99) <= 8,
+      "1 request per list page": actions["next page"]?.requests === 1,
+      "no request to save an edit beyond its own": actions["save an edit"]?.requests === 1,
+      "1 request per edit form open": actions["open an edit form"]?.requests === 1,
+      "1 request per delete": actions["delete one"]?.requests === 1,
+      "1 request per bulk delete": actions["bulk delete 50"]?.requests === 1,
+      "time to rows within 20 % from 2 to 5,000 strategies": Math.abs(spread) <= 0.2,
+    };
+    const results = {
+      measuredAt: new Date().toISOString(),
+      machine: { node: process.version, chromium: browser.version() },
+      bundle,
+      requestsPerAction: actions,
+      timeToRows: rows,
+      timeToRowsSpread: Number(spread.toFixed(3)),
+      serverThroughput: server,
+      targets,
+    };
+    await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+
+    const lines = [
+      "| measure | result |",
+      "|---|---|",
+      `| initial JS+CSS (gzip) | ${kb(bundle.initialGzip)} (${bundle.initial.map((f) => `${f.file.replace(/-[\w-]+\./, ".")} ${kb(f.gzip)}`).join(", ")}) |`,
+      `| lazy chunks (gzip) | ${bundle.lazy
+        .filter((f) => f.file.endsWith(".js"))
+        .map((f) => `${f.file.replace(/^assets\//, "").replace(/-[\w-]+\./, ".")} ${kb(f.gzip)}`)
+        .join(", ")} |`,
+      ...Object.entries(actions).map(
+        ([name, r]) =>
+          `| HTTP requests: ${name} | ${r.requests} (${r.api} API${name.startsWith("cold") ? `, ${r.roundTrips} sequential API round trips` : ""}) |`,
+      ),
+      ...rows.map(
+        (r) =>
+          `| time to rows, ${r.strategies.toLocaleString("en")} strategies | ${r.medianMs} ms median of ${r.runsMs.length} (${r.runsMs.join(", ")}) |`,
+      ),
+      `| time to rows, 5,000 vs 2 | ${spread >= 0 ? "+" : ""}${(spread * 100).toFixed(1)} % |`,
+      `| server: list request (query+get of 25), 5,000 strategies | ${server.requestsPerSecond} req/s, p50 ${server.p50Ms} ms, p99 ${server.p99Ms} ms (${server.concurrency} connections, ${server.seconds} s, ${server.failed} failed) |`,
+    ];
+    console.log(lines.join("\n"));
+    console.log("\nTargets:");
+    for (const [target, isMet] of Object.entries(targets))
+      console.log(`  ${isMet ? "met    " : "MISSED "} ${target}`);
+    console.log("\nWritten to bench/results.json");
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
