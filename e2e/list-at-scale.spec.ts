@@ -151,9 +151,23 @@ test("the view survives a reload, Back and a shared link; a page past the end sh
   await expect(page.getByText("Showing 101–120 of 120 strategies")).toBeVisible();
   await expect(page).toHaveURL(/page=3/);
 
-  // Names are real links: a new tab opens the strategy.
+  // Names are real links: Ctrl-click opens the strategy in a new tab and leaves this one.
   const href = await nameLinks(page).first().getAttribute("href");
   expect(href).toMatch(new RegExp(`^${LIST_PATH}/[a-z0-9]+$`));
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    nameLinks(page)
+      .first()
+      .click({ modifiers: ["ControlOrMeta"] }),
+  ]);
+  // Credentials live in each tab's sessionStorage only: the new tab asks for them, then
+  // opens the strategy the link pointed at.
+  await tab.getByLabel("Username", { exact: true }).fill(server.admin.username);
+  await tab.getByLabel("Password", { exact: true }).fill(server.admin.password);
+  await tab.getByRole("button", { name: "Sign in" }).click();
+  await expect(tab).toHaveURL(server.url(href ?? ""));
+  await expect(tab.getByRole("heading", { name: `Edit “${names[100]}”` })).toBeVisible();
+  await expect(page).toHaveURL(/page=3/);
 });
 
 test("a bulk delete sends one request and reports a strategy deleted meanwhile by name", async ({
