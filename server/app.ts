@@ -10,11 +10,15 @@ import type { User } from "./auth";
 import { limit, notFound, notJson, notRequest, ProblemError, unauthorized } from "./jmap/errors";
 import { MAX_SIZE_REQUEST, type MethodHandler, runRequest } from "./jmap/methods";
 import { sessionFor } from "./jmap/session";
+import { outboundStrategyMethods } from "./outbound-strategy";
 import type { Store } from "./store";
 import { tlsStrategyMethods } from "./tls-strategies";
 
 /** Every method the embedded server answers; anything else is `unknownMethod`. */
-const METHODS: Record<string, MethodHandler> = { ...tlsStrategyMethods };
+const METHODS: Record<string, MethodHandler> = {
+  ...tlsStrategyMethods,
+  ...outboundStrategyMethods,
+};
 
 /** Paths that belong to the API, never to the page (no SPA fallback there). */
 export const API_PATH = /^\/(\.well-known\/|jmap(\/|$)|api(\/|$))/;
