@@ -238,3 +238,43 @@ test("remembers where discovery led, asks there directly next time, and starts o
     "https://mail.example.com/.well-known/jmap",
   ]);
 });
+
+test("calls made at the same moment share one request, each keeping its own ids and references", async () => {
+  const { jmap, requests } = client((url, init) => {
+    if (url.endsWith("/.well-known/jmap")) return json(SESSION);
+    const body = JSON.parse(String(init.body));
+    return json({
+      methodResponses: body.methodCalls.map(
+        ([name, args, id]: [string, Record<string, unknown>, string]) => [
+          name,
+          { echoed: args },
+          id,
+        ],
+      ),
+      sessionState: "1",
+    });
+  });
+  await jmap.session();
+  const query = { id: "q", name: "x:MtaTlsStrategy/query", args: {} };
+  const echoed = z.looseObject({ echoed: z.record(z.string(), z.unknown()) });
+  const [list, outbound] = await Promise.all([
+    jmap.call([
+      query,
+      { id: "g", name: "x:MtaTlsStrategy/get", args: { "#ids": resultOf(query, "/ids") } },
+    ]),
+    jmap.call([{ id: "q", name: "x:MtaOutboundStrategy/get", args: { ids: ["singleton"] } }]),
+  ]);
+  const posts = requests.filter((r) => r.init.method === "POST");
+  expect(posts).toHaveLength(1);
+  const sent = JSON.parse(String(posts[0]?.init.body)).methodCalls.map(
+    ([name, , id]: [string, unknown, string]) => [name, id],
+  );
+  expect(sent).toEqual([
+    ["x:MtaTlsStrategy/query", "0.q"],
+    ["x:MtaTlsStrategy/get", "0.g"],
+    ["x:MtaOutboundStrategy/get", "1.q"],
+  ]);
+  expect(list.get("g", echoed).echoed["#ids"]).toMatchObject({ resultOf: "0.q" });
+  expect(outbound.get("q", echoed).echoed).toMatchObject({ ids: ["singleton"] });
+  expect(() => outbound.get("g", echoed)).toThrow(TransportError);
+});

@@ -119,6 +119,12 @@ export interface JmapClientOptions {
 
 const USING = [CORE_CAPABILITY, STALWART_CAPABILITY];
 
+interface PendingPart {
+  calls: MethodCall[];
+  resolve: (responses: MethodResponses) => void;
+  reject: (error: unknown) => void;
+}
+
 export class JmapClient {
   readonly #authorization: string;
   readonly #fetch: typeof fetch;
@@ -147,27 +153,87 @@ export class JmapClient {
 
   async account(): Promise<AccountInfo> {
     // Stalwart serves the caller's permissions beside JMAP (shared wire reference §1).
-    const body = await this.#send(new URL("/api/account", this.#discovery()), { method: "GET" });
+    const body = await this.#request(new URL("/api/account", this.#discovery()), { method: "GET" });
     return this.#parse(accountSchema, body, "account");
   }
 
-  /** Sends all calls in one HTTP request (RFC 8620 §3.3). */
+  /**
+   * Sends the calls in one HTTP request (RFC 8620 §3.3). Calls made at the same moment by
+   * different parts of the page (the list and the outbound strategy, say) share one
+   * request: each part's call ids get a prefix, so its results and references stay its own.
+   */
   async call(calls: MethodCall[]): Promise<MethodResponses> {
     const session = await this.session();
     if (calls.length > session.maxCallsInRequest) {
       throw new RangeError(`At most ${session.maxCallsInRequest} calls fit in one request.`);
     }
-    const methodCalls: Invocation[] = calls.map((call, index) => [
-      call.name,
-      { accountId: session.accountId, ...call.args },
-      call.id ?? `c${index}`,
-    ]);
-    const body = await this.#send(new URL(session.apiUrl, this.#discovery()), {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ using: USING, methodCalls }),
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ calls, resolve, reject });
+      this.#flushTimer ??= setTimeout(() => this.#flush(session), 0);
     });
-    return new MethodResponses(this.#parse(responseSchema, body, "response").methodResponses);
+  }
+
+  #pending: PendingPart[] = [];
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  #flush(session: Session) {
+    const parts = this.#pending;
+    this.#pending = [];
+    this.#flushTimer = undefined;
+    const requests: PendingPart[][] = [];
+    for (const part of parts) {
+      const last = requests[requests.length - 1];
+      const size = last?.reduce((sum, p) => sum + p.calls.length, 0) ?? Number.POSITIVE_INFINITY;
+      if (last && size + part.calls.length <= session.maxCallsInRequest) last.push(part);
+      else requests.push([part]);
+    }
+    for (const group of requests) void this.#send(session, group);
+  }
+
+  async #send(session: Session, group: PendingPart[]) {
+    const single = group.length === 1;
+    const prefix = (index: number, id: string) => (single ? id : `${index}.${id}`);
+    const methodCalls: Invocation[] = group.flatMap(({ calls }, index) =>
+      calls.map((call, position): Invocation => {
+        const args: Record<string, unknown> = { accountId: session.accountId };
+        for (const [key, value] of Object.entries(call.args)) {
+          const isReference =
+            key.startsWith("#") &&
+            typeof value === "object" &&
+            value !== null &&
+            "resultOf" in value;
+          args[key] = isReference
+            ? {
+                ...value,
+                resultOf: prefix(index, String((value as { resultOf: unknown }).resultOf)),
+              }
+            : value;
+        }
+        return [call.name, args, prefix(index, call.id ?? `c${position}`)];
+      }),
+    );
+    try {
+      const body = await this.#request(new URL(session.apiUrl, this.#discovery()), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ using: USING, methodCalls }),
+      });
+      const { methodResponses } = this.#parse(responseSchema, body, "response");
+      group.forEach(({ resolve }, index) => {
+        const own = `${index}.`;
+        resolve(
+          new MethodResponses(
+            single
+              ? methodResponses
+              : methodResponses
+                  .filter(([, , id]) => id.startsWith(own))
+                  .map(([name, args, id]): Invocation => [name, args, id.slice(own.length)]),
+          ),
+        );
+      });
+    } catch (error) {
+      for (const { reject } of group) reject(error);
+    }
   }
 
   async #discover(): Promise<Session> {
@@ -176,7 +242,7 @@ export class JmapClient {
     if (cached) {
       // A remembered session URL that stopped working (moved server, proxy) is forgotten
       // and discovery starts over; a 401 is the credentials' fault and goes up as is.
-      body = await this.#send(new URL(cached, this.#discovery()), { method: "GET" }).catch(
+      body = await this.#request(new URL(cached, this.#discovery()), { method: "GET" }).catch(
         (error: unknown) => {
           if (error instanceof UnauthorizedError) throw error;
           return undefined;
@@ -185,7 +251,7 @@ export class JmapClient {
     }
     if (body === undefined) {
       let finalUrl = "";
-      body = await this.#send(this.#discovery(), { method: "GET" }, (url) => {
+      body = await this.#request(this.#discovery(), { method: "GET" }, (url) => {
         finalUrl = url;
       });
       if (finalUrl) this.#sessionUrlCache?.set(finalUrl);
@@ -212,7 +278,11 @@ export class JmapClient {
     return new URL(this.#discoveryUrl, globalThis.location?.href);
   }
 
-  async #send(url: URL, init: RequestInit, onFinalUrl?: (url: string) => void): Promise<unknown> {
+  async #request(
+    url: URL,
+    init: RequestInit,
+    onFinalUrl?: (url: string) => void,
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await this.#fetch(url, {
