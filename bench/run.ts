@@ -206,10 +206,10 @@ async function requestsPerAction(browser: Browser, store: Store) {
     });
     results["open an edit form"] = await counted(server.log, async () => {
       await rows.first().click();
-      await page.getByLabel("Description").waitFor();
+      await page.getByLabel("Description", { exact: true }).waitFor();
     });
     results["save an edit"] = await counted(server.log, async () => {
-      await page.getByLabel("Description").fill("Changed by the benchmark");
+      await page.getByLabel("Description", { exact: true }).fill("Changed by the benchmark");
       await page.getByRole("button", { name: "Save" }).click();
       await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
     });

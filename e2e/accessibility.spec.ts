@@ -28,7 +28,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     await createStrategy(page, { name });
     await page.getByRole("link", { name: "Create strategy" }).click();
     await page.getByLabel("Name").fill("bad name");
-    await page.getByLabel("TLS handshake timeout").fill("soon");
+    await page.getByLabel("TLS handshake timeout", { exact: true }).fill("soon");
     await page.getByRole("button", { name: "Create", exact: true }).click();
     await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
     await expectNoAxeViolations(page);

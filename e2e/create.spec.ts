@@ -2,6 +2,7 @@ import {
   countApiRequests,
   createStrategy,
   expect,
+  seedStrategies,
   serverForThisFile,
   signIn,
   test,
@@ -16,23 +17,23 @@ test("an admin creates a strategy with 90s and 2m and sees it listed as such", a
   await expect(page).toHaveTitle(/Create strategy/);
 
   // The form starts from the server's defaults.
-  await expect(page.getByLabel("DANE")).toHaveValue("optional");
+  await expect(page.getByLabel("DANE", { exact: true })).toHaveValue("optional");
   await expect(page.getByLabel("MTA-STS", { exact: true })).toHaveValue("optional");
-  await expect(page.getByLabel("STARTTLS")).toHaveValue("optional");
-  await expect(page.getByLabel("Allow invalid certificates")).not.toBeChecked();
-  await expect(page.getByLabel("TLS handshake timeout")).toHaveValue("3m");
-  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveValue("5m");
+  await expect(page.getByLabel("STARTTLS", { exact: true })).toHaveValue("optional");
+  await expect(page.getByLabel("Allow invalid certificates", { exact: true })).not.toBeChecked();
+  await expect(page.getByLabel("TLS handshake timeout", { exact: true })).toHaveValue("3m");
+  await expect(page.getByLabel("MTA-STS lookup timeout", { exact: true })).toHaveValue("5m");
   await expect(
     page.getByText("Maximum time to wait for the TLS handshake to complete."),
   ).toBeVisible();
 
   const name = uniqueName("relay");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Description").fill("Partner relay");
-  await page.getByLabel("STARTTLS").selectOption({ label: "Required" });
-  await page.getByLabel("TLS handshake timeout").fill("90s");
+  await page.getByLabel("Description", { exact: true }).fill("Partner relay");
+  await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
+  await page.getByLabel("TLS handshake timeout", { exact: true }).fill("90s");
   await expect(page.getByText("= 1 minute 30 seconds")).toBeVisible();
-  await page.getByLabel("MTA-STS lookup timeout").fill("2m");
+  await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("2m");
   await expect(page.getByText("= 2 minutes")).toBeVisible();
   await page.getByRole("button", { name: "Create", exact: true }).click();
 
@@ -58,7 +59,7 @@ test("invalid durations and names show errors and send nothing", async ({ page }
   const requests = countApiRequests(page);
 
   const name = page.getByLabel("Name");
-  const tlsTimeout = page.getByLabel("TLS handshake timeout");
+  const tlsTimeout = page.getByLabel("TLS handshake timeout", { exact: true });
   const create = page.getByRole("button", { name: "Create", exact: true });
 
   await create.click();
@@ -89,10 +90,10 @@ test("invalid durations and names show errors and send nothing", async ({ page }
   await tlsTimeout.fill("1H 30M");
   await expect(tlsTimeout).toHaveAttribute("aria-invalid", "false");
   await expect(page.getByText("= 1 hour 30 minutes")).toBeVisible();
-  expect(requests.count).toBe(0);
+  expect(requests.changes).toBe(0);
 });
 
-test("a duplicate name shows the server's conflict and links to the existing strategy", async ({
+test("a taken name is flagged while typing, with a link to the existing strategy", async ({
   page,
 }) => {
   await signIn(page, server);
@@ -100,16 +101,47 @@ test("a duplicate name shows the server's conflict and links to the existing str
   await createStrategy(page, { name, description: "First" });
 
   await page.getByRole("link", { name: "Create strategy" }).click();
+  const nameField = page.getByLabel("Name");
+  await nameField.fill(`${name}-2`);
+  await expect(page.getByText(`“${name}-2” is free.`)).toBeVisible();
+  const requests = countApiRequests(page);
+  await nameField.fill(name);
+  await expect(nameField).toHaveAccessibleDescription(
+    new RegExp(`A strategy named “${name}” already exists`),
+  );
+  await page.getByLabel("Description", { exact: true }).fill("Second");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(nameField).toHaveAttribute("aria-invalid", "true");
+  // One exact-name query while typing; the create itself was never sent.
+  expect(requests.count).toBe(1);
+
+  await page.getByRole("link", { name: `Open “${name}”` }).click();
+  // The form has unsaved input: leaving asks first.
+  await page
+    .getByRole("dialog", { name: "Leave without saving?" })
+    .getByRole("button", { name: "Leave" })
+    .click();
+  await expect(page.getByRole("heading", { name: `Edit “${name}”` })).toBeVisible();
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("First");
+});
+
+test("a name taken between the check and the click shows the server's conflict", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const name = uniqueName("race");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Description").fill("Second");
+  await expect(page.getByText(`“${name}” is free.`)).toBeVisible();
+  const [id] = Object.values(await seedStrategies(server, [name]));
   await page.getByRole("button", { name: "Create", exact: true }).click();
   const nameField = page.getByLabel("Name");
   await expect(nameField).toHaveAttribute("aria-invalid", "true");
   await expect(nameField).toHaveAccessibleDescription(
     new RegExp(`A strategy named “${name}” already exists`),
   );
-  await expect(page.getByLabel("Description")).toHaveValue("Second");
-  await page.getByRole("link", { name: `Open “${name}”` }).click();
-  await expect(page.getByRole("heading", { name: `Edit “${name}”` })).toBeVisible();
-  await expect(page.getByLabel("Description")).toHaveValue("First");
+  await expect(page.getByRole("link", { name: `Open “${name}”` })).toHaveAttribute(
+    "href",
+    new RegExp(`${id}$`),
+  );
 });

@@ -31,7 +31,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
     if (request.method() === "POST" && request.url().includes("/jmap"))
       bodies.push(request.postDataJSON());
   });
-  await page.getByLabel("Description").fill("After");
+  await page.getByLabel("Description", { exact: true }).fill("After");
   await expect(save).toBeEnabled();
   await save.click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
@@ -42,10 +42,15 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
 
   // Clearing the description stores null (the server refuses an empty string).
   await page.getByRole("link", { name, exact: true }).click();
-  await page.getByLabel("Description").fill("");
-  await page.getByLabel("DANE").selectOption({ label: "Required" });
+  await page.getByLabel("Description", { exact: true }).fill("");
+  await page.getByLabel("DANE", { exact: true }).selectOption({ label: "Required" });
   bodies.length = 0;
   await page.getByRole("button", { name: "Save" }).click();
+  // DANE Required is a warning: the save asks first and sums up what changes.
+  const review = page.getByRole("dialog", { name: "Save with warnings?" });
+  await expect(review).toContainText("DANE: Optional → Required");
+  await expect(review).toContainText("Description: Before → (none)".replace("Before", "After"));
+  await review.getByRole("button", { name: "Save anyway" }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
   expect(JSON.stringify(bodies)).toContain('{"description":null,"dane":"require"}');
   await expect(row.getByRole("cell")).toHaveText([
@@ -61,8 +66,8 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
   ]);
 
   await page.getByRole("link", { name, exact: true }).click();
-  await expect(page.getByLabel("Description")).toHaveValue("");
-  await expect(page.getByLabel("DANE")).toHaveValue("require");
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("DANE", { exact: true })).toHaveValue("require");
 });
 
 test("an invalid edit shows the error on its field and sends nothing", async ({ page }) => {
@@ -72,11 +77,14 @@ test("an invalid edit shows the error on its field and sends nothing", async ({ 
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page.getByLabel("Name")).toHaveValue(name);
   const requests = countApiRequests(page);
-  await page.getByLabel("MTA-STS lookup timeout").fill("5 minutes");
+  await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("5 minutes");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByLabel("MTA-STS lookup timeout")).toHaveValue("5 minutes");
-  expect(requests.count).toBe(0);
+  await expect(page.getByLabel("MTA-STS lookup timeout", { exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
+  await expect(page.getByLabel("MTA-STS lookup timeout", { exact: true })).toHaveValue("5 minutes");
+  expect(requests.changes).toBe(0);
 });
 
 test("an admin deletes a strategy after confirming, and can cancel", async ({ page }) => {

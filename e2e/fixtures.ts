@@ -177,12 +177,13 @@ export async function signIn(
   await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
 }
 
-/** Counts the JMAP API requests the page sends, to prove that invalid input sends none. */
-export function countApiRequests(page: Page): { readonly count: number } {
-  const counter = { count: 0 };
+/** Counts the JMAP requests the page sends, and those that would change something (/set). */
+export function countApiRequests(page: Page): { readonly count: number; readonly changes: number } {
+  const counter = { count: 0, changes: 0 };
   page.on("request", (request) => {
-    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/jmap"))
-      counter.count += 1;
+    if (request.method() !== "POST" || !new URL(request.url()).pathname.startsWith("/jmap")) return;
+    counter.count += 1;
+    if ((request.postData() ?? "").includes("/set")) counter.changes += 1;
   });
   return counter;
 }
@@ -204,11 +205,11 @@ export async function createStrategy(
   await page.getByRole("link", { name: "Create strategy" }).click();
   await page.getByLabel("Name").fill(values.name);
   if (values.description !== undefined)
-    await page.getByLabel("Description").fill(values.description);
+    await page.getByLabel("Description", { exact: true }).fill(values.description);
   if (values.tlsTimeout !== undefined)
-    await page.getByLabel("TLS handshake timeout").fill(values.tlsTimeout);
+    await page.getByLabel("TLS handshake timeout", { exact: true }).fill(values.tlsTimeout);
   if (values.mtaStsTimeout !== undefined)
-    await page.getByLabel("MTA-STS lookup timeout").fill(values.mtaStsTimeout);
+    await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill(values.mtaStsTimeout);
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(
     page.getByRole("status").filter({ hasText: `Created “${values.name}”.` }),

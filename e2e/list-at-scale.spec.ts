@@ -246,18 +246,22 @@ test("Duplicate opens the create form with the values and an empty name, from a 
   await page.getByRole("link", { name: `Duplicate ${original}` }).click();
   await expect(page.getByRole("heading", { name: `Duplicate “${original}”` })).toBeVisible();
   await expect(page.getByLabel("Name")).toHaveValue("");
-  await expect(page.getByLabel("Description")).toHaveValue("Partner");
-  await expect(page.getByLabel("DANE")).toHaveValue("require");
-  await expect(page.getByLabel("TLS handshake timeout")).toHaveValue("1m 30s");
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Partner");
+  await expect(page.getByLabel("DANE", { exact: true })).toHaveValue("require");
+  await expect(page.getByLabel("TLS handshake timeout", { exact: true })).toHaveValue("1m 30s");
   const copy = uniqueName("copy");
   await page.getByLabel("Name").fill(copy);
   await page.getByRole("button", { name: "Create", exact: true }).click();
+  const review = page.getByRole("dialog", { name: "Create with warnings?" });
+  await expect(review).toContainText("DANE: Optional → Required");
+  await expect(review).toContainText("TLS handshake timeout: 3m → 1m 30s");
+  await review.getByRole("button", { name: "Create anyway" }).click();
   await expect(page.getByRole("status")).toHaveText(`Created “${copy}”.`);
 
   await page.goto(server.url(`${LIST_PATH}/${ids[original]}`));
   await page.getByRole("link", { name: "Duplicate" }).click();
   await expect(page.getByLabel("Name")).toHaveValue("");
-  await expect(page.getByLabel("DANE")).toHaveValue("require");
+  await expect(page.getByLabel("DANE", { exact: true })).toHaveValue("require");
 });
 
 test("Refresh shows what changed on the server, and so does returning after 30 s", async ({

@@ -1,57 +1,91 @@
 import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
 
+const READ = ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"];
 const server = serverForThisFile({
   users: [
+    { name: "auditor", password: "auditor-password-1", permissions: READ },
     {
-      name: "auditor",
-      password: "auditor-password-1",
-      permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"],
+      name: "editor",
+      password: "editor-password-1",
+      permissions: [...READ, "sysMtaTlsStrategyUpdate"],
+    },
+    {
+      name: "creator",
+      password: "creator-password-1",
+      permissions: [...READ, "sysMtaTlsStrategyCreate"],
+    },
+    {
+      name: "remover",
+      password: "remover-password-1",
+      permissions: [...READ, "sysMtaTlsStrategyDestroy"],
     },
     { name: "nobody", password: "nobody-password-1", permissions: [] },
   ],
 });
 
-test("a Get+Query-only user reads strategies and sees clear errors, not a broken page", {
+test("a Get+Query-only user reads everything, is offered no change, and sees why", {
   tag: "@embedded",
 }, async ({ page }) => {
   await signIn(page, server, server.users.auditor);
   await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create strategy" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /^Duplicate/ })).toHaveCount(0);
+  await expect(page.getByRole("checkbox")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Delete selected/ })).toHaveCount(0);
+  // Without sysMtaOutboundStrategyGet, usage is unknown rather than an error.
+  await expect(
+    page.getByText(/Which strategies the outbound strategy uses is unknown/),
+  ).toBeVisible();
 
-  await page.getByRole("link", { name: "Create strategy" }).click();
-  await page.getByLabel("Name").fill("auditor-made");
-  await page.getByRole("button", { name: "Create", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText(
-    /lacks the “sysMtaTlsStrategyCreate” permission/,
-  );
-  await expect(page.getByLabel("Name")).toHaveValue("auditor-made");
-
-  await page.goto(server.url(LIST_PATH));
   await page.getByRole("link", { name: "default", exact: true }).click();
-  await page.getByLabel("Description").fill("Changed by auditor");
+  await expect(page.getByText(/You can view this strategy but not change it/)).toBeVisible();
+  await expect(page.getByLabel("Description", { exact: true })).not.toBeEditable();
+  await expect(page.getByLabel("DANE", { exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Duplicate" })).toHaveCount(0);
+
+  await page.goto(server.url(`${LIST_PATH}/new`));
+  await expect(page.getByText(/You may not create TLS strategies/)).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveCount(0);
+});
+
+test("an Update-only editor may save but not create or delete", { tag: "@embedded" }, async ({
+  page,
+}) => {
+  await signIn(page, server, server.users.editor);
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create strategy" })).toHaveCount(0);
+  await page.getByRole("link", { name: "invalid-tls", exact: true }).click();
+  await page.getByLabel("Description", { exact: true }).fill("Edited by the editor");
+  await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("alert")).toHaveText(
-    /lacks the “sysMtaTlsStrategyUpdate” permission/,
-  );
-  await expect(page.getByLabel("Description")).toHaveValue("Changed by auditor");
+  await expect(page.getByRole("status")).toHaveText("Saved “invalid-tls”.");
+});
 
-  await page.getByRole("button", { name: "Delete" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("button", { name: "Delete" }).click();
-  await expect(dialog.getByRole("alert")).toHaveText(
-    /lacks the “sysMtaTlsStrategyDestroy” permission/,
-  );
-  await dialog.getByRole("button", { name: "Cancel" }).click();
+test("a creator may create and duplicate; a remover may delete", { tag: "@embedded" }, async ({
+  page,
+}) => {
+  await signIn(page, server, server.users.creator);
+  await expect(page.getByRole("link", { name: "Create strategy" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Duplicate default" })).toBeVisible();
+  await expect(page.getByRole("checkbox")).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign out" }).click();
 
-  // Nothing changed on the server.
-  await page.goto(server.url(LIST_PATH));
-  await expect(page.getByRole("row").filter({ hasText: "Default TLS settings" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "auditor-made" })).toHaveCount(0);
+  await signIn(page, server, server.users.remover);
+  await expect(page.getByRole("checkbox", { name: "Select default" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create strategy" })).toHaveCount(0);
+  await page.getByRole("link", { name: "default", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Delete" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
 });
 
 test("a user without read permissions is told so", { tag: "@embedded" }, async ({ page }) => {
   await signIn(page, server, server.users.nobody);
-  await expect(page.getByRole("alert")).toHaveText(
-    /Could not load the TLS strategies.*lacks the “sysMtaTlsStrategyQuery” permission/,
-  );
-  await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "You may not view TLS strategies" }),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/needs the “sysMtaTlsStrategyGet” and “sysMtaTlsStrategyQuery” permissions/),
+  ).toBeVisible();
 });

@@ -34,7 +34,7 @@ test("a SetError naming properties lands on those fields", async ({ page }) => {
   await page.getByRole("link", { name: "Create strategy" }).click();
   const name = uniqueName("refused");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("TLS handshake timeout").fill("90s");
+  await page.getByLabel("TLS handshake timeout", { exact: true }).fill("90s");
   await answerSetWith(page, {
     accountId: "b",
     notCreated: {
@@ -46,7 +46,7 @@ test("a SetError naming properties lands on those fields", async ({ page }) => {
     },
   });
   await page.getByRole("button", { name: "Create", exact: true }).click();
-  const field = page.getByLabel("TLS handshake timeout");
+  const field = page.getByLabel("TLS handshake timeout", { exact: true });
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(field).toHaveAccessibleDescription(
     /The server refused this value: Invalid duration value/,
@@ -68,8 +68,11 @@ test("a validationFailed answer lands on its field", async ({ page }) => {
     },
   });
   await page.getByRole("button", { name: "Create", exact: true }).click();
-  await expect(page.getByLabel("Description")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByLabel("Description")).toHaveAccessibleDescription(
+  await expect(page.getByLabel("Description", { exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
+  await expect(page.getByLabel("Description", { exact: true })).toHaveAccessibleDescription(
     /The server requires a value here/,
   );
 });
@@ -79,7 +82,7 @@ test("a server failure shows a form-level alert and keeps what was typed", async
   await page.getByRole("link", { name: "Create strategy" }).click();
   const name = uniqueName("outage");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Description").fill("Typed before the outage");
+  await page.getByLabel("Description", { exact: true }).fill("Typed before the outage");
   await page.route("**/jmap/", (route) =>
     route.request().postData()?.includes("x:MtaTlsStrategy/set")
       ? route.fulfill({ status: 503, body: "Service Unavailable" })
@@ -88,7 +91,9 @@ test("a server failure shows a form-level alert and keeps what was typed", async
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText(/The server answered 503/);
   await expect(page.getByLabel("Name")).toHaveValue(name);
-  await expect(page.getByLabel("Description")).toHaveValue("Typed before the outage");
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue(
+    "Typed before the outage",
+  );
 
   // Once the server is back, the same click creates it.
   await page.unrouteAll();

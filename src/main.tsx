@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { Router } from "wouter";
 import { AuthProvider } from "./app/auth";
+import { NavigationGuardProvider, useGuardedLocation } from "./app/navigation-guard";
 import { App } from "./app/router";
 import { TransportError } from "./jmap/errors";
 import "./styles.css";
@@ -25,9 +27,13 @@ if (!root) throw new Error("index.html has no #root element.");
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
+      <Router hook={useGuardedLocation}>
+        <NavigationGuardProvider>
+          <AuthProvider>
+            <App />
+          </AuthProvider>
+        </NavigationGuardProvider>
+      </Router>
     </QueryClientProvider>
   </StrictMode>,
 );

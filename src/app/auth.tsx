@@ -1,7 +1,23 @@
-import { queryOptions, useQueryClient } from "@tanstack/react-query";
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  createContext,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useCallback,
+  useContext,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import * as z from "zod/mini";
 import { type Credentials, JmapClient } from "../jmap/client";
+import { UnauthorizedError } from "../jmap/errors";
+import { TLS_STRATEGY_PERMISSIONS } from "../jmap/protocol";
+
+const SignInDialog = lazy(() =>
+  import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
+);
 
 // Credentials live in sessionStorage only: they survive a reload of this tab, never reach
 // another tab or outlive the browser session, and are never written to localStorage.
@@ -43,6 +59,11 @@ interface AuthContextValue {
   /** Verifies the credentials against the server, then keeps them. */
   signIn: (credentials: Credentials) => Promise<void>;
   signOut: () => void;
+  /**
+   * Asks for credentials again in a dialog over the current page (nothing on it is lost).
+   * Resolves true once signed in, false if the admin cancelled.
+   */
+  reauthenticate: () => Promise<boolean>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -53,6 +74,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const credentials = loadCredentials();
     return credentials ? newClient(credentials) : null;
   });
+  const [isAskingAgain, setIsAskingAgain] = useState(false);
+  const waiting = useRef<((isSignedIn: boolean) => void)[]>([]);
 
   const signIn = useCallback(
     async (credentials: Credentials) => {
@@ -74,8 +97,44 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
   }, [queryClient]);
 
-  const value = useMemo(() => ({ client, signIn, signOut }), [client, signIn, signOut]);
-  return <AuthContext value={value}>{children}</AuthContext>;
+  const reauthenticate = useCallback(() => {
+    setIsAskingAgain(true);
+    return new Promise<boolean>((resolve) => waiting.current.push(resolve));
+  }, []);
+
+  const finishReauthentication = useCallback(
+    async (credentials: Credentials | null) => {
+      if (credentials && client) {
+        const candidate = newClient(credentials);
+        const [, account] = await Promise.all([candidate.session(), candidate.account()]);
+        client.setCredentials(credentials);
+        sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+        queryClient.setQueryData(accountQuery(client).queryKey, account);
+      }
+      setIsAskingAgain(false);
+      for (const resolve of waiting.current.splice(0)) resolve(credentials !== null);
+    },
+    [client, queryClient],
+  );
+
+  const value = useMemo(
+    () => ({ client, signIn, signOut, reauthenticate }),
+    [client, signIn, signOut, reauthenticate],
+  );
+  return (
+    <AuthContext value={value}>
+      {children}
+      {isAskingAgain ? (
+        <Suspense fallback={null}>
+          <SignInDialog
+            username={client?.credentials.kind === "basic" ? client.credentials.username : ""}
+            onSignIn={(credentials) => finishReauthentication(credentials)}
+            onCancel={() => finishReauthentication(null)}
+          />
+        </Suspense>
+      ) : null}
+    </AuthContext>
+  );
 }
 
 export function useAuth(): AuthContextValue {
@@ -84,9 +143,58 @@ export function useAuth(): AuthContextValue {
   return auth;
 }
 
-/** The signed-in client; only for pages behind <RequireAuth>. */
+/** The signed-in client; only for pages behind the app layout. */
 export function useJmapClient(): JmapClient {
   const { client } = useAuth();
   if (!client) throw new Error("useJmapClient must be used on a signed-in page.");
   return client;
+}
+
+/**
+ * Runs `action`; if the server says the credentials stopped working, asks for them again in
+ * place and runs it once more with the same input. Nothing the admin typed is lost.
+ */
+export function useWithReauthentication() {
+  const { reauthenticate } = useAuth();
+  return useCallback(
+    async <T,>(action: () => Promise<T>): Promise<T> => {
+      try {
+        return await action();
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError) || !(await reauthenticate())) throw error;
+        return action();
+      }
+    },
+    [reauthenticate],
+  );
+}
+
+export interface Permissions {
+  isKnown: boolean;
+  canView: boolean;
+  canCreate: boolean;
+  canUpdate: boolean;
+  canDestroy: boolean;
+  canReadOutbound: boolean;
+}
+
+/** What the caller may do, from GET /api/account; the server's checks stay the authority. */
+export function usePermissions(): Permissions {
+  const client = useJmapClient();
+  const account = useQuery(accountQuery(client));
+  const granted = new Set(account.data?.permissions ?? []);
+  const isKnown = account.isSuccess;
+  // Until the answer is in, offer nothing that may fail. If it cannot be had at all, offer
+  // everything and let the server decide, as it does anyway.
+  const has = (permission: string) => (isKnown ? granted.has(permission) : account.isError);
+  return {
+    isKnown,
+    canView:
+      !isKnown ||
+      (granted.has(TLS_STRATEGY_PERMISSIONS.get) && granted.has(TLS_STRATEGY_PERMISSIONS.query)),
+    canCreate: has(TLS_STRATEGY_PERMISSIONS.create),
+    canUpdate: has(TLS_STRATEGY_PERMISSIONS.update),
+    canDestroy: has(TLS_STRATEGY_PERMISSIONS.destroy),
+    canReadOutbound: has("sysMtaOutboundStrategyGet"),
+  };
 }

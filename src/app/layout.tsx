@@ -6,17 +6,22 @@ import { LIST_PATH } from "../features/tls-strategies/paths";
 import type { JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
 import { accountQuery, useAuth } from "./auth";
+import { useNavigationGuard } from "./navigation-guard";
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-/** Pages behind sign-in. A 401 from any query or mutation returns to sign-in, then back here. */
+/**
+ * Pages behind sign-in. A 401 while loading returns to sign-in, then back here; a 401 while
+ * saving asks for credentials in place instead (useWithReauthentication), so no work is lost.
+ */
 export function AppLayout({ children }: { children: ReactNode }) {
   const { client, signOut } = useAuth();
   const [pathname, navigate] = useLocation();
   const search = useSearch();
   const queryClient = useQueryClient();
+  const { confirmLeave } = useNavigationGuard();
   // The caller's permissions, read once per session, in parallel with the page's own data.
   useQuery({ ...accountQuery(client as JmapClient), enabled: client !== null });
 
@@ -30,12 +35,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
     const unsubscribeQueries = queryClient.getQueryCache().subscribe((event) => {
       if (event.type === "updated" && event.action.type === "error") expire(event.action.error);
     });
-    const unsubscribeMutations = queryClient.getMutationCache().subscribe((event) => {
-      if (event.type === "updated" && event.action.type === "error") expire(event.action.error);
-    });
     return () => {
       unsubscribeQueries();
-      unsubscribeMutations();
     };
   }, [queryClient, signOut, navigate]);
 
@@ -53,7 +54,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <span className="username">
             {client.credentials.kind === "basic" ? client.credentials.username : "API key"}
           </span>
-          <button type="button" className="button button-quiet" onClick={signOut}>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => {
+              void confirmLeave().then((isConfirmed) => {
+                if (isConfirmed) signOut();
+              });
+            }}
+          >
             Sign out
           </button>
         </div>

@@ -5,8 +5,11 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  cancelLabel?: string;
   pendingLabel?: string;
   isPending?: boolean;
+  /** "danger" for what destroys or discards, "primary" for what saves. */
+  tone?: "danger" | "primary";
   error?: ReactNode;
   onConfirm: () => void;
   onCancel: () => void;
@@ -18,8 +21,10 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   pendingLabel = `${confirmLabel}…`,
   isPending = false,
+  tone = "danger",
   error,
   onConfirm,
   onCancel,
@@ -52,11 +57,11 @@ export function ConfirmDialog({
       ) : null}
       <div className="actions">
         <button type="button" className="button" onClick={onCancel} disabled={isPending}>
-          Cancel
+          {cancelLabel}
         </button>
         <button
           type="button"
-          className="button button-danger"
+          className={`button button-${tone}`}
           onClick={onConfirm}
           disabled={isPending}
         >

@@ -126,20 +126,29 @@ interface PendingPart {
 }
 
 export class JmapClient {
-  readonly #authorization: string;
+  #authorization: string;
   readonly #fetch: typeof fetch;
   readonly #discoveryUrl: string;
   readonly #sessionUrlCache: JmapClientOptions["sessionUrlCache"];
   #session: Promise<Session> | undefined;
 
   constructor(
-    readonly credentials: Credentials,
+    public credentials: Credentials,
     options: JmapClientOptions = {},
   ) {
     this.#authorization = authorizationHeader(credentials);
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#discoveryUrl = options.discoveryUrl ?? "/.well-known/jmap";
     this.#sessionUrlCache = options.sessionUrlCache;
+  }
+
+  /**
+   * Signing in again (after a password change or an expired key) keeps this client, its
+   * session and every request waiting to be retried; only the credentials change.
+   */
+  setCredentials(credentials: Credentials): void {
+    this.credentials = credentials;
+    this.#authorization = authorizationHeader(credentials);
   }
 
   /** Discovers the session once (following the 307 to /jmap/session) and keeps it. */

@@ -6,7 +6,7 @@ import {
   type MethodResponses,
   resultOf,
 } from "../../jmap/client";
-import { SetObjectError } from "../../jmap/errors";
+import { MethodError, SetObjectError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
 import type { TlsStrategyPatch } from "./form-schema";
 import { type ListView, prefixRange, SORTS } from "./list-params";
@@ -83,6 +83,15 @@ const pageKey = (view: PageQuery) => [
   { page: view.page, size: view.size, sort: view.sort, search: view.search },
 ];
 
+/** One strategy as the server holds it now, or null if it does not exist (any more). */
+export async function fetchTlsStrategy(
+  client: JmapClient,
+  id: string,
+): Promise<TlsStrategy | null> {
+  const responses = await client.call([{ id: "g", name: GET, args: { ids: [id] } }]);
+  return responses.get("g", getResponseSchema).list.find((s) => s.id === id) ?? null;
+}
+
 export const tlsStrategyQueries = {
   all: () => ["tls-strategies"] as const,
   lists: () => ["tls-strategies", "list"] as const,
@@ -91,13 +100,26 @@ export const tlsStrategyQueries = {
       queryKey: pageKey(view),
       queryFn: async () => readPage(await client.call(pageCalls(view))),
     }),
+  /** The id of the strategy with exactly this name, or null (shared wire reference §6). */
+  byName: (client: JmapClient, name: string) =>
+    queryOptions({
+      queryKey: ["tls-strategies", "by-name", name],
+      queryFn: async (): Promise<string | null> => {
+        const responses = await client.call([
+          {
+            id: "q",
+            name: QUERY,
+            args: { filter: { name }, position: 0, limit: 1, calculateTotal: true },
+          },
+        ]);
+        return responses.get("q", queryResponseSchema).ids[0] ?? null;
+      },
+      staleTime: 5_000,
+    }),
   detail: (client: JmapClient, id: string) =>
     queryOptions({
       queryKey: ["tls-strategies", "detail", id],
-      queryFn: async (): Promise<TlsStrategy | null> => {
-        const responses = await client.call([{ id: "g", name: GET, args: { ids: [id] } }]);
-        return responses.get("g", getResponseSchema).list.find((s) => s.id === id) ?? null;
-      },
+      queryFn: () => fetchTlsStrategy(client, id),
     }),
 };
 
@@ -228,3 +250,66 @@ export function useDestroyTlsStrategies(client: JmapClient) {
     },
   });
 }
+
+// --- Where a strategy is used (shared wire reference §10) -----------------------------------
+
+const expressionSchema = z.looseObject({
+  match: z.catch(z.record(z.string(), z.looseObject({ then: z.catch(z.string(), "") })), {}),
+  else: z.catch(z.string(), ""),
+});
+const outboundSchema = z.looseObject({
+  list: z.array(z.looseObject({ id: z.string(), tls: z.optional(expressionSchema) })),
+});
+
+export type TlsUsage =
+  | { isKnown: true; names: ReadonlySet<string> }
+  | { isKnown: false; reason: string };
+
+/** The names quoted as string literals in an expression's values ("'default'" → default). */
+export function quotedNames(values: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const value of values) {
+    for (const match of value.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
+      names.add((match[1] ?? "").replace(/\\(.)/g, "$1"));
+    }
+  }
+  return names;
+}
+
+export const outboundQueries = {
+  tlsUsage: (client: JmapClient) =>
+    queryOptions({
+      queryKey: ["outbound-strategy", "tls-usage"],
+      queryFn: async (): Promise<TlsUsage> => {
+        const responses = await client.call([
+          {
+            id: "o",
+            name: "x:MtaOutboundStrategy/get",
+            args: { ids: ["singleton"], properties: ["tls"] },
+          },
+        ]);
+        try {
+          const tls = responses.get("o", outboundSchema).list[0]?.tls;
+          if (!tls)
+            return { isKnown: false, reason: "The server did not send the outbound strategy." };
+          // Delivery picks the strategy a value names; conditions (`if`) are not names.
+          return {
+            isKnown: true,
+            names: quotedNames([...Object.values(tls.match).map((m) => m.then), tls.else]),
+          };
+        } catch (error) {
+          if (error instanceof MethodError) {
+            return {
+              isKnown: false,
+              reason:
+                error.type === "forbidden"
+                  ? "your account may not read the outbound strategy (sysMtaOutboundStrategyGet)"
+                  : `the server could not read the outbound strategy (${error.type})`,
+            };
+          }
+          throw error;
+        }
+      },
+      staleTime: 60_000,
+    }),
+};

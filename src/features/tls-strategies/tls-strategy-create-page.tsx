@@ -1,12 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useLocation, useSearchParams } from "wouter";
-import { useJmapClient } from "../../app/auth";
+import { useJmapClient, usePermissions } from "../../app/auth";
+import { releaseUnsavedChangesGuard } from "../../app/navigation-guard";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { toFormValues } from "./form-schema";
 import { lastListPath, lastListView } from "./last-list-view";
 import { tlsStrategyQueries, useCreateTlsStrategy } from "./queries";
+import { STRATEGY_DEFAULTS } from "./schema";
 import { TlsStrategyForm } from "./tls-strategy-form";
 
 export function TlsStrategyCreatePage() {
@@ -14,6 +16,7 @@ export function TlsStrategyCreatePage() {
   const [, navigate] = useLocation();
   const [searchParams] = useSearchParams();
   const create = useCreateTlsStrategy(client);
+  const permissions = usePermissions();
   // "Duplicate" opens this page with ?from=<id>: the form starts from that strategy's values.
   const fromId = searchParams.get("from");
   const source = useQuery({
@@ -23,7 +26,14 @@ export function TlsStrategyCreatePage() {
 
   const title = source.data ? `Duplicate “${source.data.name}”` : "Create strategy";
   let content: React.ReactNode;
-  if (fromId !== null && source.isPending) {
+  if (permissions.isKnown && !permissions.canCreate) {
+    content = (
+      <Notice tone="info">
+        You may not create TLS strategies: your account lacks the “{TLS_STRATEGY_PERMISSIONS.create}
+        ” permission.
+      </Notice>
+    );
+  } else if (fromId !== null && source.isPending) {
     content = (
       <p role="status" className="placeholder">
         Loading the strategy to duplicate…
@@ -44,10 +54,12 @@ export function TlsStrategyCreatePage() {
         key={fromId ?? "new"}
         mode="create"
         defaultValues={toFormValues(source.data ? { ...source.data, name: "" } : null)}
+        baseline={{ name: "", ...STRATEGY_DEFAULTS }}
         permission={TLS_STRATEGY_PERMISSIONS.create}
         onSubmit={async (values) => {
           const listView = lastListView();
           await create.mutateAsync({ strategy: values, refresh: listView });
+          releaseUnsavedChangesGuard();
           navigate(lastListPath(), { state: { notice: `Created “${values.name}”.` } });
         }}
       />

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
-import { useJmapClient } from "../../app/auth";
+import { useJmapClient, usePermissions, useWithReauthentication } from "../../app/auth";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { describeError } from "../../jmap/describe-error";
@@ -18,8 +18,35 @@ import {
   type SortKey,
 } from "./list-params";
 import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
-import { type DestroyOutcome, tlsStrategyQueries, useDestroyTlsStrategies } from "./queries";
-import { FIELDS, POLICY_LABELS, type TlsStrategy } from "./schema";
+import {
+  type DestroyOutcome,
+  outboundQueries,
+  tlsStrategyQueries,
+  useDestroyTlsStrategies,
+} from "./queries";
+import {
+  FIELDS,
+  POLICY_LABELS,
+  STRATEGY_DEFAULTS,
+  type TlsStrategy,
+  type TlsStrategyProperty,
+} from "./schema";
+
+const SECURITY_SETTINGS = [
+  "startTls",
+  "dane",
+  "mtaSts",
+  "allowInvalidCerts",
+  "tlsTimeout",
+  "mtaStsTimeout",
+] as const satisfies readonly TlsStrategyProperty[];
+
+/** The settings of a strategy that are not Stalwart's defaults. */
+function differencesFromDefaults(strategy: TlsStrategy): string[] {
+  return SECURITY_SETTINGS.filter((key) => strategy[key] !== STRATEGY_DEFAULTS[key]).map(
+    (key) => FIELDS[key].label,
+  );
+}
 
 const SEARCH_DEBOUNCE_MS = 300;
 const numbers = new Intl.NumberFormat("en");
@@ -65,7 +92,27 @@ function describeDestroyFailure(error: { type: string; description?: string }): 
 }
 
 export function TlsStrategyList() {
+  const permissions = usePermissions();
+  if (!permissions.canView) {
+    return (
+      <section className="placeholder">
+        <title>Not allowed · TLS Strategies · Stalwart</title>
+        <h2>You may not view TLS strategies</h2>
+        <p>
+          Your account needs the “sysMtaTlsStrategyGet” and “sysMtaTlsStrategyQuery” permissions to
+          see this page. Ask an administrator to grant them.
+        </p>
+      </section>
+    );
+  }
+  return <StrategyList />;
+}
+
+function StrategyList() {
   const client = useJmapClient();
+  const permissions = usePermissions();
+  const withReauthentication = useWithReauthentication();
+  const usage = useQuery(outboundQueries.tlsUsage(client)).data;
   const flashNotice = useFlashNotice();
   const [view, setView] = useListView();
   const list = useQuery({
@@ -147,16 +194,13 @@ export function TlsStrategyList() {
 
   const confirmDelete = () => {
     const names = new Map(selected);
-    destroy.mutate(
-      { ids: [...names.keys()], refresh: view },
-      {
-        onSuccess: (result) => {
-          setOutcome({ outcome: result, names });
-          setSelected(new Map(result.failed.map(({ id }) => [id, names.get(id) ?? id])));
-          setIsConfirmingDelete(false);
-        },
-      },
-    );
+    void withReauthentication(() => destroy.mutateAsync({ ids: [...names.keys()], refresh: view }))
+      .then((result) => {
+        setOutcome({ outcome: result, names });
+        setSelected(new Map(result.failed.map(({ id }) => [id, names.get(id) ?? id])));
+        setIsConfirmingDelete(false);
+      })
+      .catch(() => undefined);
   };
 
   const first = data ? data.position + 1 : 0;
@@ -175,9 +219,11 @@ export function TlsStrategyList() {
           <h2 id="list-heading">Strategies</h2>
           <p className="subtitle">Manage TLS strategies for message delivery.</p>
         </div>
-        <Link href={CREATE_PATH} className="button button-primary">
-          Create strategy
-        </Link>
+        {permissions.canCreate ? (
+          <Link href={CREATE_PATH} className="button button-primary">
+            Create strategy
+          </Link>
+        ) : null}
       </div>
 
       {flashNotice ? <Notice tone="success">{flashNotice}</Notice> : null}
@@ -270,10 +316,15 @@ export function TlsStrategyList() {
           <p>
             There are no TLS strategies yet. Outbound delivery uses Stalwart's built-in defaults.
           </p>
-          <Link href={CREATE_PATH}>Create the first strategy</Link>
+          {permissions.canCreate ? <Link href={CREATE_PATH}>Create the first strategy</Link> : null}
         </div>
       ) : (
         <>
+          {usage && !usage.isKnown ? (
+            <p className="muted">
+              Which strategies the outbound strategy uses is unknown: {usage.reason}.
+            </p>
+          ) : null}
           {list.isError ? (
             <Notice tone="error">
               Could not refresh the list: {describeError(list.error)} The rows below may be out of
@@ -288,35 +339,39 @@ export function TlsStrategyList() {
                   }`
                 : `${numbers.format(data.total)} strategies`}
             </p>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={selected.size === 0}
-              onClick={() => {
-                destroy.reset();
-                setOutcome(null);
-                setIsConfirmingDelete(true);
-              }}
-            >
-              Delete selected ({selected.size})
-            </button>
+            {permissions.canDestroy ? (
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={selected.size === 0}
+                onClick={() => {
+                  destroy.reset();
+                  setOutcome(null);
+                  setIsConfirmingDelete(true);
+                }}
+              >
+                Delete selected ({selected.size})
+              </button>
+            ) : null}
           </div>
           {/* Scrolls sideways on narrow screens; its links keep it reachable by keyboard. */}
           <div className="table-scroll" aria-busy={list.isFetching}>
             <table>
               <thead>
                 <tr>
-                  <th scope="col" className="select-cell">
-                    <input
-                      type="checkbox"
-                      aria-label="Select all strategies on this page"
-                      checked={isPageSelected}
-                      ref={(input) => {
-                        if (input) input.indeterminate = selectedOnPage > 0 && !isPageSelected;
-                      }}
-                      onChange={togglePage}
-                    />
-                  </th>
+                  {permissions.canDestroy ? (
+                    <th scope="col" className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label="Select all strategies on this page"
+                        checked={isPageSelected}
+                        ref={(input) => {
+                          if (input) input.indeterminate = selectedOnPage > 0 && !isPageSelected;
+                        }}
+                        onChange={togglePage}
+                      />
+                    </th>
+                  ) : null}
                   <th scope="col">{FIELDS.name.label}</th>
                   <th scope="col">{FIELDS.description.label}</th>
                   <th scope="col">{FIELDS.startTls.label}</th>
@@ -333,16 +388,22 @@ export function TlsStrategyList() {
               <tbody>
                 {data.strategies.map((strategy) => (
                   <tr key={strategy.id}>
-                    <td className="select-cell">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${strategy.name}`}
-                        checked={selected.has(strategy.id)}
-                        onChange={() => toggle(strategy)}
-                      />
-                    </td>
+                    {permissions.canDestroy ? (
+                      <td className="select-cell">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${strategy.name}`}
+                          checked={selected.has(strategy.id)}
+                          onChange={() => toggle(strategy)}
+                        />
+                      </td>
+                    ) : null}
                     <th scope="row">
                       <Link href={editPath(strategy.id)}>{strategy.name}</Link>
+                      <StrategyMarks
+                        strategy={strategy}
+                        isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
+                      />
                     </th>
                     <td>{strategy.description ?? <span className="muted">—</span>}</td>
                     <td>
@@ -364,12 +425,14 @@ export function TlsStrategyList() {
                     <td>{formatDuration(strategy.tlsTimeout)}</td>
                     <td>{formatDuration(strategy.mtaStsTimeout)}</td>
                     <td>
-                      <Link
-                        href={duplicatePath(strategy.id)}
-                        aria-label={`Duplicate ${strategy.name}`}
-                      >
-                        Duplicate
-                      </Link>
+                      {permissions.canCreate ? (
+                        <Link
+                          href={duplicatePath(strategy.id)}
+                          aria-label={`Duplicate ${strategy.name}`}
+                        >
+                          Duplicate
+                        </Link>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -423,8 +486,32 @@ export function TlsStrategyList() {
             <li key={name}>{name}</li>
           ))}
         </ul>
+        {[...selected.values()].some((name) => usage?.isKnown && usage.names.has(name)) ? (
+          <p className="finding finding-warning">
+            <strong>Warning: </strong>the outbound strategy picks{" "}
+            {[...selected.values()]
+              .filter((name) => usage?.isKnown && usage.names.has(name))
+              .map((name) => `“${name}”`)
+              .join(", ")}{" "}
+            by name. Once deleted, delivery that would use them silently falls back to Stalwart's
+            built-in TLS defaults.
+          </p>
+        ) : null}
       </ConfirmDialog>
     </section>
+  );
+}
+
+function StrategyMarks({ strategy, isUsed }: { strategy: TlsStrategy; isUsed: boolean }) {
+  const differences = differencesFromDefaults(strategy);
+  if (!isUsed && differences.length === 0) return null;
+  return (
+    <span className="marks">
+      {isUsed ? <span className="badge badge-used">Used by the outbound strategy</span> : null}
+      {differences.length > 0 ? (
+        <span className="badge badge-custom">Differs from defaults: {differences.join(", ")}</span>
+      ) : null}
+    </span>
   );
 }
 

@@ -1,0 +1,142 @@
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { navigate as browserNavigate, useBrowserLocation } from "wouter/use-browser-location";
+import { ConfirmDialog } from "../components/confirm-dialog";
+
+// Leaving a form with unsaved changes asks first: by a link, by Back/Forward, by signing out
+// (through confirmLeave) and by closing or reloading the tab (beforeunload).
+
+type Ask = () => Promise<boolean>;
+
+let hasUnsavedChanges = false;
+let ask: Ask = async () => true;
+let currentUrl = typeof window === "undefined" ? "" : window.location.href;
+let isLeaving = false;
+
+if (typeof window !== "undefined") {
+  // Registered before the router listens, so a blocked Back never reaches it: the URL is put
+  // back at once, and the admin is asked.
+  window.addEventListener("popstate", (event) => {
+    if (!hasUnsavedChanges || isLeaving) {
+      currentUrl = window.location.href;
+      return;
+    }
+    event.stopImmediatePropagation();
+    const target = window.location.href;
+    window.history.pushState(window.history.state, "", currentUrl);
+    void ask().then((isConfirmed) => {
+      if (isConfirmed) leave(() => browserNavigate(target));
+    });
+  });
+}
+
+function leave(go: () => void) {
+  isLeaving = true;
+  hasUnsavedChanges = false;
+  try {
+    go();
+  } finally {
+    isLeaving = false;
+    currentUrl = window.location.href;
+  }
+}
+
+type NavigateOptions = { replace?: boolean; state?: unknown };
+
+/** wouter's browser location, with navigation that asks first when there are unsaved changes. */
+export function useGuardedLocation(): [string, (to: string, options?: NavigateOptions) => void] {
+  const [location] = useBrowserLocation();
+  const guardedNavigate = useCallback((to: string, options?: NavigateOptions) => {
+    const go = () => {
+      browserNavigate(to, options);
+      currentUrl = window.location.href;
+    };
+    if (!hasUnsavedChanges) return go();
+    void ask().then((isConfirmed) => {
+      if (isConfirmed) leave(go);
+    });
+  }, []);
+  return [location, guardedNavigate];
+}
+
+interface GuardContextValue {
+  /** For actions that leave the page without navigating, such as signing out. */
+  confirmLeave: () => Promise<boolean>;
+}
+
+const GuardContext = createContext<GuardContextValue>({ confirmLeave: async () => true });
+
+export function NavigationGuardProvider({ children }: { children: ReactNode }) {
+  const [pending, setPending] = useState<((isConfirmed: boolean) => void) | null>(null);
+  useEffect(() => {
+    ask = () => new Promise<boolean>((resolve) => setPending(() => resolve));
+  }, []);
+  const answer = (isConfirmed: boolean) => {
+    pending?.(isConfirmed);
+    setPending(null);
+  };
+  const value = useMemo(
+    () => ({
+      confirmLeave: async () => {
+        if (!hasUnsavedChanges) return true;
+        const isConfirmed = await ask();
+        if (isConfirmed) hasUnsavedChanges = false;
+        return isConfirmed;
+      },
+    }),
+    [],
+  );
+  return (
+    <GuardContext value={value}>
+      {children}
+      <ConfirmDialog
+        isOpen={pending !== null}
+        title="Leave without saving?"
+        confirmLabel="Leave"
+        cancelLabel="Stay"
+        onConfirm={() => answer(true)}
+        onCancel={() => answer(false)}
+      >
+        <p>Your changes on this page are not saved. If you leave, they are lost.</p>
+      </ConfirmDialog>
+    </GuardContext>
+  );
+}
+
+export function useNavigationGuard(): GuardContextValue {
+  return useContext(GuardContext);
+}
+
+/** While `isDirty`, leaving the page asks first. Pass false right before a deliberate exit. */
+export function useUnsavedChangesGuard(isDirty: boolean) {
+  const isDirtyRef = useRef(isDirty);
+  isDirtyRef.current = isDirty;
+  useEffect(() => {
+    hasUnsavedChanges = isDirty;
+    if (!isDirty) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!hasUnsavedChanges) return;
+      event.preventDefault();
+      // Older browsers need returnValue set to show their dialog.
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      hasUnsavedChanges = false;
+    };
+  }, [isDirty]);
+}
+
+/** Lets a deliberate exit (after a successful save) through without asking. */
+export function releaseUnsavedChangesGuard() {
+  hasUnsavedChanges = false;
+}

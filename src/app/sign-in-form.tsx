@@ -1,0 +1,111 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import * as z from "zod/mini";
+import { Field } from "../components/field";
+import { Notice } from "../components/notice";
+import type { Credentials } from "../jmap/client";
+import { describeError } from "../jmap/describe-error";
+import { UnauthorizedError } from "../jmap/errors";
+
+const signInSchema = z.discriminatedUnion("method", [
+  z.object({
+    method: z.literal("password"),
+    username: z.string().check(z.trim(), z.minLength(1, "Enter your username.")),
+    password: z.string().check(z.minLength(1, "Enter your password.")),
+    apiKey: z.string(),
+  }),
+  z.object({
+    method: z.literal("apiKey"),
+    username: z.string(),
+    password: z.string(),
+    apiKey: z.string().check(z.trim(), z.minLength(1, "Enter an API key.")),
+  }),
+]);
+
+type SignInValues = z.infer<typeof signInSchema>;
+
+interface SignInFormProps {
+  username?: string;
+  /** Rejects with UnauthorizedError when the server refuses the credentials. */
+  onSignIn: (credentials: Credentials) => Promise<void>;
+  children?: React.ReactNode;
+}
+
+/** Username and password (Basic) or an API key (Bearer), as Stalwart accepts them. */
+export function SignInForm({ username = "", onSignIn, children }: SignInFormProps) {
+  const [failure, setFailure] = useState<string | null>(null);
+  const {
+    register,
+    handleSubmit,
+    watch,
+    formState: { errors, isSubmitting },
+  } = useForm<SignInValues>({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { method: "password", username, password: "", apiKey: "" },
+  });
+  const method = watch("method");
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFailure(null);
+    try {
+      await onSignIn(
+        values.method === "password"
+          ? { kind: "basic", username: values.username, password: values.password }
+          : { kind: "bearer", token: values.apiKey },
+      );
+    } catch (error) {
+      setFailure(
+        error instanceof UnauthorizedError
+          ? values.method === "password"
+            ? "Wrong username or password."
+            : "This API key was not accepted."
+          : describeError(error),
+      );
+    }
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="card">
+      <fieldset className="choice">
+        <legend>Sign in with</legend>
+        <label>
+          <input type="radio" value="password" {...register("method")} /> Username and password
+        </label>
+        <label>
+          <input type="radio" value="apiKey" {...register("method")} /> API key (Bearer token)
+        </label>
+      </fieldset>
+      {method === "password" ? (
+        <>
+          <Field label="Username" error={errors.username?.message}>
+            {(control) => <input {...control} autoComplete="username" {...register("username")} />}
+          </Field>
+          <Field label="Password" error={errors.password?.message}>
+            {(control) => (
+              <input
+                {...control}
+                type="password"
+                autoComplete="current-password"
+                {...register("password")}
+              />
+            )}
+          </Field>
+        </>
+      ) : (
+        <Field label="API key" error={errors.apiKey?.message}>
+          {(control) => (
+            <input {...control} type="password" autoComplete="off" {...register("apiKey")} />
+          )}
+        </Field>
+      )}
+      {failure ? <Notice tone="error">{failure}</Notice> : null}
+      <div className="actions">
+        <button type="submit" className="button button-primary" disabled={isSubmitting}>
+          {isSubmitting ? "Signing in…" : "Sign in"}
+        </button>
+        {children}
+      </div>
+    </form>
+  );
+}
