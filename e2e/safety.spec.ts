@@ -1,0 +1,233 @@
+import {
+  countApiRequests,
+  createStrategy,
+  expect,
+  LIST_PATH,
+  seedStrategies,
+  serverForThisFile,
+  signIn,
+  test,
+  uniqueName,
+} from "./fixtures";
+
+const server = serverForThisFile();
+
+async function openNew(page: import("@playwright/test").Page, name: string) {
+  const ids = await seedStrategies(server, [name]);
+  await signIn(page, server, server.admin, `${LIST_PATH}/${ids[name]}`);
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+}
+
+test("leaving unsaved changes by a link, Back or sign-out asks first; no false alarms", async ({
+  page,
+}) => {
+  const name = uniqueName("leave");
+  await openNew(page, name);
+  // An untouched form leaves without a word.
+  await page.getByRole("link", { name: "TLS Strategies" }).click();
+  await expect(page.getByRole("table")).toBeVisible();
+  await page.getByRole("link", { name, exact: true }).click();
+
+  const description = page.getByLabel("Description", { exact: true });
+  await description.fill("Not saved yet");
+  const leave = page.getByRole("dialog", { name: "Leave without saving?" });
+
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(leave).toBeVisible();
+  await leave.getByRole("button", { name: "Stay" }).click();
+  await expect(description).toHaveValue("Not saved yet");
+
+  await page.goBack();
+  await expect(leave).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${LIST_PATH}/[a-z0-9]+$`));
+  await leave.getByRole("button", { name: "Stay" }).click();
+  await expect(description).toHaveValue("Not saved yet");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(leave).toBeVisible();
+  await leave.getByRole("button", { name: "Stay" }).click();
+  await expect(description).toHaveValue("Not saved yet");
+
+  // Closing or reloading the tab: the browser's own question. Staying cancels the reload.
+  const dialogs: string[] = [];
+  page.on("dialog", async (dialog) => {
+    dialogs.push(dialog.type());
+    await dialog.dismiss();
+  });
+  await page.reload({ timeout: 2_000 }).catch(() => undefined);
+  expect(dialogs).toEqual(["beforeunload"]);
+  await expect(description).toHaveValue("Not saved yet");
+
+  // After a save, leaving is free.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await page.goBack();
+  await expect(page.getByRole("table")).toBeVisible();
+  await expect(leave).toBeHidden();
+  expect(dialogs).toEqual(["beforeunload"]);
+
+  // Leave means leave.
+  await page.getByRole("link", { name, exact: true }).click();
+  await description.fill("Thrown away");
+  await page.goBack();
+  await leave.getByRole("button", { name: "Leave" }).click();
+  await expect(page.getByRole("table")).toBeVisible();
+});
+
+test("credentials revoked while editing: sign in again in place, and the save goes through", async ({
+  page,
+}) => {
+  const name = uniqueName("revoked");
+  await openNew(page, name);
+  await page.getByLabel("Description", { exact: true }).fill("Kept across the sign-in");
+  let refusals = 0;
+  await page.route("**/jmap/", async (route) => {
+    if (refusals > 0) return route.continue();
+    refusals += 1;
+    await route.fulfill({
+      status: 401,
+      contentType: "application/problem+json",
+      body: JSON.stringify({
+        type: "about:blank",
+        status: 401,
+        title: "Unauthorized",
+        detail: "You have to authenticate first.",
+      }),
+    });
+  });
+  await page.getByRole("button", { name: "Save" }).click();
+  const dialog = page.getByRole("dialog", { name: "Sign in again" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Username", { exact: true })).toHaveValue(server.admin.username);
+  await dialog.getByLabel("Password", { exact: true }).fill(server.admin.password);
+  await dialog.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue(
+    "Kept across the sign-in",
+  );
+});
+
+test("a 503 on save keeps the form and offers to try again", async ({ page }) => {
+  const name = uniqueName("outage");
+  await openNew(page, name);
+  await page.getByLabel("Description", { exact: true }).fill("Typed during the outage");
+  await page.route("**/jmap/", (route) =>
+    route.request().postData()?.includes("x:MtaTlsStrategy/set")
+      ? route.fulfill({ status: 503, body: "Service Unavailable" })
+      : route.continue(),
+  );
+  const requests = countApiRequests(page);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("alert")).toContainText("The server answered 503");
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue(
+    "Typed during the outage",
+  );
+  // A change is never sent again behind the admin's back.
+  await page.waitForTimeout(500);
+  expect(requests.changes).toBe(1);
+  await page.unrouteAll();
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+});
+
+test("each security rule explains its consequence; an error blocks the save", async ({ page }) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const review = page.getByRole("region", { name: "Security review" });
+  await expect(review).toContainText("No concerns");
+  const startTls = page.getByLabel("STARTTLS", { exact: true });
+  const dane = page.getByLabel("DANE", { exact: true });
+  const mtaSts = page.getByLabel("MTA-STS", { exact: true });
+
+  await startTls.selectOption({ label: "Disabled" });
+  await expect(review).toContainText("Warning: STARTTLS is Disabled: mail leaves in plain text");
+  await mtaSts.selectOption({ label: "Required" });
+  await expect(review).toContainText("Error: STARTTLS is Disabled while MTA-STS is Required");
+  await expect(review).toContainText("can never be delivered");
+
+  await page.getByLabel("Name").fill(uniqueName("blocked"));
+  const requests = countApiRequests(page);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("This combination cannot deliver mail");
+  expect(requests.changes).toBe(0);
+
+  await startTls.selectOption({ label: "Required" });
+  await page.getByLabel("Allow invalid certificates", { exact: true }).check();
+  await expect(review).toContainText("Invalid certificates are allowed while MTA-STS is Required");
+  await expect(review).toContainText("The requirement is weakened");
+  await dane.selectOption({ label: "Required" });
+  await expect(review).toContainText(
+    "DANE is Required: domains without DNSSEC-signed TLSA records",
+  );
+  await page.getByLabel("TLS handshake timeout", { exact: true }).fill("2s");
+  await expect(review).toContainText("TLS handshake timeout is 2s, under 5s");
+  await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("2h");
+  await expect(review).toContainText("MTA-STS lookup timeout is 2h, over 1h");
+
+  // Warnings can be saved, after confirming a summary of what is not default.
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const confirm = page.getByRole("dialog", { name: "Create with warnings?" });
+  await expect(confirm).toContainText("STARTTLS: Optional → Required");
+  await expect(confirm).toContainText("Allow invalid certificates: No → Yes");
+  await confirm.getByRole("button", { name: "Go back" }).click();
+  await expect(confirm).toBeHidden();
+  expect(requests.changes).toBe(0);
+});
+
+test("defaults are shown, can be restored, and the list marks what differs", async ({ page }) => {
+  await signIn(page, server);
+  const name = uniqueName("custom");
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const timeout = page.getByLabel("TLS handshake timeout", { exact: true });
+  await expect(timeout).toHaveAccessibleDescription(/Default: 3m\./);
+  await expect(
+    page.getByRole("button", { name: "Reset TLS handshake timeout to default" }),
+  ).toHaveCount(0);
+  await timeout.fill("45s");
+  await page.getByRole("button", { name: "Reset TLS handshake timeout to default" }).click();
+  await expect(timeout).toHaveValue("3m");
+  await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
+  await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("1m");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(row).toContainText("Differs from defaults: STARTTLS, MTA-STS lookup timeout");
+  const untouched = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "default", exact: true }) });
+  await expect(untouched).not.toContainText("Differs from defaults");
+});
+
+test("strategies the outbound strategy uses are marked, and deleting one warns", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  await signIn(page, server);
+  const used = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "default", exact: true }) });
+  await expect(used).toContainText("Used by the outbound strategy");
+  const name = uniqueName("unused");
+  await createStrategy(page, { name });
+  const unused = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(unused).not.toContainText("Used by the outbound strategy");
+
+  await page.getByRole("link", { name: "default", exact: true }).click();
+  await expect(page.getByText("Delivery picks “default” by name")).toBeVisible();
+  await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete “default”?" });
+  await expect(dialog).toContainText("silently falls back to Stalwart's built-in TLS defaults");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("link", { name: "TLS Strategies" }).click();
+  await page.getByRole("checkbox", { name: "Select invalid-tls" }).check();
+  await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+  await page.getByRole("button", { name: "Delete selected (2)" }).click();
+  await expect(page.getByRole("dialog")).toContainText(
+    "the outbound strategy picks “invalid-tls” by name",
+  );
+});
