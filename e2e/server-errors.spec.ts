@@ -119,3 +119,18 @@ test("a list that cannot load says what happened and offers to try again", async
   await page.getByRole("button", { name: "Try again" }).click();
   await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
 });
+
+test("a read that fails once is retried on its own, with a pause", async ({ page }) => {
+  let failures = 0;
+  await page.route("**/jmap/", (route) => {
+    if (failures === 0 && route.request().postData()?.includes("x:MtaTlsStrategy/query")) {
+      failures += 1;
+      return route.fulfill({ status: 503, body: "Service Unavailable" });
+    }
+    return route.continue();
+  });
+  await signIn(page, server);
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  expect(failures).toBe(1);
+});
