@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import {
   apiClient,
   expect,
+  expectNoAxeViolations,
   LIST_PATH,
   seedStrategies,
   serverForThisFile,
@@ -83,6 +84,7 @@ test("the same field changed by both opens a dialog with loaded, theirs and mine
   const mtaSts = dialog.getByRole("group", { name: "MTA-STS" });
   await expect(mtaSts).toContainText("When you opened it: Optional");
   await mtaSts.getByRole("radio", { name: "Keep theirs: Required" }).check();
+  await expectNoAxeViolations(bob);
   // The timeout was changed by Bob alone: no question about it.
   await expect(dialog.getByRole("group", { name: "TLS handshake timeout" })).toHaveCount(0);
   await dialog.getByRole("button", { name: "Save" }).click();

@@ -1,4 +1,11 @@
-import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
+import {
+  expect,
+  expectNoAxeViolations,
+  LIST_PATH,
+  serverForThisFile,
+  signIn,
+  test,
+} from "./fixtures";
 
 const READ = ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"];
 const server = serverForThisFile({
@@ -44,6 +51,7 @@ test("a Get+Query-only user reads everything, is offered no change, and sees why
   await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Duplicate" })).toHaveCount(0);
+  await expectNoAxeViolations(page);
 
   await page.goto(server.url(`${LIST_PATH}/new`));
   await expect(page.getByText(/You may not create TLS strategies/)).toBeVisible();

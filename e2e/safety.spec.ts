@@ -2,6 +2,7 @@ import {
   countApiRequests,
   createStrategy,
   expect,
+  expectNoAxeViolations,
   LIST_PATH,
   seedStrategies,
   serverForThisFile,
@@ -34,6 +35,7 @@ test("leaving unsaved changes by a link, Back or sign-out asks first; no false a
 
   await page.getByRole("link", { name: "Cancel" }).click();
   await expect(leave).toBeVisible();
+  await expectNoAxeViolations(page);
   await leave.getByRole("button", { name: "Stay" }).click();
   await expect(description).toHaveValue("Not saved yet");
 
@@ -100,6 +102,7 @@ test("credentials revoked while editing: sign in again in place, and the save go
   const dialog = page.getByRole("dialog", { name: "Sign in again" });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("Username", { exact: true })).toHaveValue(server.admin.username);
+  await expectNoAxeViolations(page);
   await dialog.getByLabel("Password", { exact: true }).fill(server.admin.password);
   await dialog.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
@@ -171,6 +174,7 @@ test("each security rule explains its consequence; an error blocks the save", as
   const confirm = page.getByRole("dialog", { name: "Create with warnings?" });
   await expect(confirm).toContainText("STARTTLS: Optional → Required");
   await expect(confirm).toContainText("Allow invalid certificates: No → Yes");
+  await expectNoAxeViolations(page);
   await confirm.getByRole("button", { name: "Go back" }).click();
   await expect(confirm).toBeHidden();
   expect(requests.changes).toBe(0);
