@@ -2,6 +2,7 @@ import {
   type MtaTlsStrategy,
   type SetError,
   TLS_POLICIES,
+  TLS_STRATEGY_DEFAULTS,
   TLS_STRATEGY_PERMISSIONS,
 } from "../src/jmap/protocol";
 import { compareIds } from "./ids";
@@ -17,15 +18,7 @@ const MAX_QUERY_LIMIT = 5000;
 export type Strategy = MtaTlsStrategy;
 type Draft = Omit<Strategy, "id" | "name"> & { name?: string };
 
-export const DEFAULTS: Omit<Strategy, "id" | "name"> = {
-  description: null,
-  allowInvalidCerts: false,
-  dane: "optional",
-  mtaSts: "optional",
-  startTls: "optional",
-  mtaStsTimeout: 300_000,
-  tlsTimeout: 180_000,
-};
+export const DEFAULTS: Omit<Strategy, "id" | "name"> = TLS_STRATEGY_DEFAULTS;
 
 /** What a fresh server holds, in creation order (shared wire reference §3). */
 export const SEED: Omit<Strategy, "id">[] = [

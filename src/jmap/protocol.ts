@@ -93,6 +93,17 @@ export interface MtaTlsStrategy {
   tlsTimeout: number;
 }
 
+/** Shared wire reference §3: what the server applies on create for every key not given. */
+export const TLS_STRATEGY_DEFAULTS = {
+  description: null,
+  allowInvalidCerts: false,
+  dane: "optional",
+  mtaSts: "optional",
+  startTls: "optional",
+  mtaStsTimeout: 300_000,
+  tlsTimeout: 180_000,
+} as const satisfies Omit<MtaTlsStrategy, "id" | "name">;
+
 /** Shared wire reference §8 */
 export const TLS_STRATEGY_PERMISSIONS = {
   get: "sysMtaTlsStrategyGet",

@@ -1,5 +1,10 @@
 import * as z from "zod/mini";
-import { type MtaTlsStrategy, TLS_POLICIES, type TlsPolicy } from "../../jmap/protocol";
+import {
+  type MtaTlsStrategy,
+  TLS_POLICIES,
+  TLS_STRATEGY_DEFAULTS,
+  type TlsPolicy,
+} from "../../jmap/protocol";
 
 // Shared wire reference §3: what the server sends. Parsed inside query functions, so a
 // malformed answer becomes an ordinary query error instead of a broken page.
@@ -29,15 +34,7 @@ export const POLICY_LABELS: Record<TlsPolicy, string> = {
 };
 
 /** The server's defaults (shared wire reference §3), applied by it on create. */
-export const STRATEGY_DEFAULTS = {
-  description: null,
-  allowInvalidCerts: false,
-  dane: "optional",
-  mtaSts: "optional",
-  startTls: "optional",
-  mtaStsTimeout: 300_000,
-  tlsTimeout: 180_000,
-} as const satisfies Omit<TlsStrategy, "id" | "name">;
+export const STRATEGY_DEFAULTS = TLS_STRATEGY_DEFAULTS;
 
 /** Labels and help texts, as the server's schema and seed documentation word them. */
 export const FIELDS: Record<TlsStrategyProperty, { label: string; help: string }> = {
