@@ -1,12 +1,11 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Link, Redirect, useLocation, useSearch } from "wouter";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { LIST_PATH } from "../features/tls-strategies/paths";
-import type { JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
-import { accountQuery, useAuth } from "./auth";
-import { useNavigationGuard } from "./navigation-guard";
+import { useAuth } from "./auth";
+import { hasUnsavedWork, useNavigationGuard } from "./navigation-guard";
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
@@ -17,28 +16,36 @@ function signInPath(location: { pathname: string; search: string }) {
  * saving asks for credentials in place instead (useWithReauthentication), so no work is lost.
  */
 export function AppLayout({ children }: { children: ReactNode }) {
-  const { client, signOut } = useAuth();
+  const { client, signOut, reauthenticate } = useAuth();
   const [pathname, navigate] = useLocation();
   const search = useSearch();
   const queryClient = useQueryClient();
   const { confirmLeave } = useNavigationGuard();
-  // The caller's permissions, read once per session, in parallel with the page's own data.
-  useQuery({ ...accountQuery(client as JmapClient), enabled: client !== null });
 
   useEffect(() => {
-    const expire = (error: unknown) => {
-      if (!(error instanceof UnauthorizedError)) return;
+    let isAsking = false;
+    const expire = async (error: unknown) => {
+      if (!(error instanceof UnauthorizedError) || isAsking) return;
+      if (hasUnsavedWork()) {
+        // Typed work on the page: sign in over it, then load what failed again.
+        isAsking = true;
+        const isSignedIn = await reauthenticate();
+        isAsking = false;
+        if (isSignedIn) await queryClient.invalidateQueries();
+        return;
+      }
       const { pathname, search } = window.location;
       signOut();
       navigate(signInPath({ pathname, search }), { replace: true });
     };
     const unsubscribeQueries = queryClient.getQueryCache().subscribe((event) => {
-      if (event.type === "updated" && event.action.type === "error") expire(event.action.error);
+      if (event.type === "updated" && event.action.type === "error")
+        void expire(event.action.error);
     });
     return () => {
       unsubscribeQueries();
     };
-  }, [queryClient, signOut, navigate]);
+  }, [queryClient, signOut, navigate, reauthenticate]);
 
   if (!client)
     return <Redirect to={signInPath({ pathname, search: search ? `?${search}` : "" })} replace />;

@@ -136,6 +136,11 @@ export function useUnsavedChangesGuard(isDirty: boolean) {
   }, [isDirty]);
 }
 
+/** Whether a form on the page holds changes that are not saved. */
+export function hasUnsavedWork(): boolean {
+  return hasUnsavedChanges;
+}
+
 /** Lets a deliberate exit (after a successful save) through without asking. */
 export function releaseUnsavedChangesGuard() {
   hasUnsavedChanges = false;
