@@ -235,3 +235,28 @@ test("strategies the outbound strategy uses are marked, and deleting one warns",
     "the outbound strategy picks “invalid-tls” by name",
   );
 });
+
+test("a 401 while the form is being filled in asks to sign in over it, not away from it", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Description", { exact: true }).fill("Typed before the 401");
+  await page.route("**/jmap/", (route) =>
+    route.fulfill({
+      status: 401,
+      contentType: "application/problem+json",
+      body: JSON.stringify({ type: "about:blank", status: 401, title: "Unauthorized" }),
+    }),
+  );
+  // Typing a name asks the server whether it is taken: that read gets the 401.
+  await page.getByLabel("Name").fill(uniqueName("typed"));
+  const dialog = page.getByRole("dialog", { name: "Sign in again" });
+  await expect(dialog).toBeVisible();
+  await page.unrouteAll();
+  await dialog.getByLabel("Password", { exact: true }).fill(server.admin.password);
+  await dialog.getByRole("button", { name: "Sign in" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Typed before the 401");
+  await expect(page.getByText(/is free\./)).toBeVisible();
+});
