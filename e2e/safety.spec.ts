@@ -199,9 +199,12 @@ test("defaults are shown, can be restored, and the list marks what differs", asy
   await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
   await expect(row).toContainText("Differs from defaults: STARTTLS, MTA-STS lookup timeout");
+  const plain = uniqueName("plain");
+  await createStrategy(page, { name: plain });
   const untouched = page
     .getByRole("row")
-    .filter({ has: page.getByRole("link", { name: "default", exact: true }) });
+    .filter({ has: page.getByRole("link", { name: plain, exact: true }) });
+  await expect(untouched).toBeVisible();
   await expect(untouched).not.toContainText("Differs from defaults");
 });
 
