@@ -174,9 +174,11 @@ function EditStrategy({
         Object.entries(patch).filter(([key]) => answer[key] !== "theirs"),
       ) as TlsStrategyPatch;
     }
-    if (Object.keys(finalPatch).length > 0) {
-      await update.mutateAsync({ id: loaded.id, patch: finalPatch, refresh: lastListView() });
+    if (Object.keys(finalPatch).length === 0) {
+      leaveWith(`Kept the other admin's values for “${loaded.name}”; nothing else needed saving.`);
+      return;
     }
+    await update.mutateAsync({ id: loaded.id, patch: finalPatch, refresh: lastListView() });
     leaveWith(`Saved “${loaded.name}”.`);
   };
 
