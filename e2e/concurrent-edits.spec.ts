@@ -114,3 +114,28 @@ test("a strategy deleted meanwhile can be created again with my values", async (
   await link.click();
   await expect(bob.getByLabel("Description", { exact: true })).toHaveValue("Bob's version");
 });
+
+test("keeping theirs for every clashing field saves nothing of mine and says so", async ({
+  browser,
+}) => {
+  const name = uniqueName("theirs");
+  const { alice, bob } = await twoAdmins(browser, name);
+  await alice.getByLabel("Description", { exact: true }).fill("Alice's");
+  await saveAndWait(alice, name);
+  await bob.getByLabel("Description", { exact: true }).fill("Bob's");
+  await bob.getByRole("button", { name: "Save" }).click();
+  const dialog = bob.getByRole("dialog", { name: "Someone else changed this strategy" });
+  await dialog.getByRole("radio", { name: "Keep theirs: Alice's" }).check();
+  const posts: string[] = [];
+  bob.on("request", (request) => {
+    if (request.method() === "POST") posts.push(request.postData() ?? "");
+  });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(bob.getByRole("status")).toHaveText(
+    `Kept the other admin's values for “${name}”; nothing else needed saving.`,
+  );
+  expect(posts.filter((body) => body.includes("/set"))).toHaveLength(0);
+  await expect(
+    bob.getByRole("row").filter({ has: bob.getByRole("link", { name, exact: true }) }),
+  ).toContainText("Alice's");
+});

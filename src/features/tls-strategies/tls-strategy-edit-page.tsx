@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import {
@@ -107,6 +107,7 @@ function EditStrategy({
   const client = useJmapClient();
   const [, navigate] = useLocation();
   const withReauthentication = useWithReauthentication();
+  const queryClient = useQueryClient();
   const update = useUpdateTlsStrategy(client);
   const create = useCreateTlsStrategy(client);
   const destroy = useDestroyTlsStrategies(client);
@@ -175,6 +176,8 @@ function EditStrategy({
       ) as TlsStrategyPatch;
     }
     if (Object.keys(finalPatch).length === 0) {
+      // The list may still show the version from before their change.
+      await queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.all() });
       leaveWith(`Kept the other admin's values for “${loaded.name}”; nothing else needed saving.`);
       return;
     }
