@@ -131,7 +131,7 @@ test("keeping theirs for every clashing field saves nothing of mine and says so"
     if (request.method() === "POST") posts.push(request.postData() ?? "");
   });
   await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(bob.getByRole("status")).toHaveText(
+  await expect(bob.getByRole("status").filter({ hasText: "Kept the other" })).toHaveText(
     `Kept the other admin's values for “${name}”; nothing else needed saving.`,
   );
   expect(posts.filter((body) => body.includes("/set"))).toHaveLength(0);
