@@ -1,5 +1,4 @@
-import type { Browser, Page } from "@playwright/test";
-import * as z from "zod/mini";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import {
   apiClient,
   expect,
@@ -14,12 +13,19 @@ import {
 
 const server = serverForThisFile();
 
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
 /** Two admins, each in a browser context of their own, with the same strategy open. */
 async function twoAdmins(browser: Browser, name: string) {
   const ids = await seedStrategies(server, [name]);
   const id = ids[name] as string;
   const open = async () => {
-    const page = await (await browser.newContext()).newPage();
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
     await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
     await expect(page.getByLabel("Name")).toHaveValue(name);
     return page;

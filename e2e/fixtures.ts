@@ -156,6 +156,80 @@ export async function seedStrategies(
   );
 }
 
+/** Creates one strategy through the API with the given values; returns its id. */
+export async function createThroughApi(
+  server: TestServer,
+  strategy: Record<string, unknown> & { name: string },
+): Promise<string> {
+  const responses = await apiClient(server).call([
+    { id: "s", name: "x:MtaTlsStrategy/set", args: { create: { n: strategy } } },
+  ]);
+  const result = responses.get(
+    "s",
+    z.looseObject({ created: z.record(z.string(), z.looseObject({ id: z.string() })) }),
+  );
+  const id = result.created.n?.id;
+  if (!id) throw new Error(`Not created: ${JSON.stringify(result)}`);
+  return id;
+}
+
+/** Changes strategies through the API, as another admin or tool would. */
+export async function updateThroughApi(
+  server: TestServer,
+  update: Record<string, Record<string, unknown>>,
+): Promise<void> {
+  await apiClient(server).call([{ id: "s", name: "x:MtaTlsStrategy/set", args: { update } }]);
+}
+
+/** Deletes strategies through the API, as another admin or tool would. */
+export async function destroyThroughApi(server: TestServer, ids: string[]): Promise<void> {
+  await apiClient(server).call([{ id: "s", name: "x:MtaTlsStrategy/set", args: { destroy: ids } }]);
+}
+
+const strategyOnServer = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.nullable(z.string()),
+  allowInvalidCerts: z.boolean(),
+  dane: z.string(),
+  mtaSts: z.string(),
+  startTls: z.string(),
+  mtaStsTimeout: z.number(),
+  tlsTimeout: z.number(),
+});
+
+/** A strategy as the server holds it now, or null. */
+export async function readThroughApi(server: TestServer, id: string) {
+  const responses = await apiClient(server).call([
+    { id: "g", name: "x:MtaTlsStrategy/get", args: { ids: [id] } },
+  ]);
+  return responses.get("g", z.looseObject({ list: z.array(strategyOnServer) })).list[0] ?? null;
+}
+
+/**
+ * Makes the page's cached data older than its 30 s freshness and brings the tab back to the
+ * front, so TanStack Query refetches in the background as it does for a returning admin.
+ * Needs `page.clock.install()` before the page loads.
+ */
+export async function refetchInBackground(page: Page) {
+  await page.clock.fastForward(31_000);
+  await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
+}
+
+/** The `update` maps of every /set the page sends, as the server receives them. */
+export function recordUpdates(page: Page): Record<string, unknown>[] {
+  const updates: Record<string, unknown>[] = [];
+  page.on("request", (request) => {
+    if (request.method() !== "POST" || !request.url().includes("/jmap")) return;
+    const body = request.postDataJSON() as { methodCalls?: [string, Record<string, unknown>][] };
+    for (const [name, args] of body.methodCalls ?? []) {
+      if (name === "x:MtaTlsStrategy/set" && args.update)
+        updates.push(args.update as Record<string, unknown>);
+    }
+  });
+  return updates;
+}
+
 /** A name no other test or person uses; against a live server only e2e-… names are touched. */
 export function uniqueName(label: string): string {
   return `e2e-${label}-${randomBytes(3).toString("hex")}`;

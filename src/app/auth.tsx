@@ -61,9 +61,12 @@ interface AuthContextValue {
   signOut: () => void;
   /**
    * Asks for credentials again in a dialog over the current page (nothing on it is lost).
-   * Resolves true once signed in, false if the admin cancelled.
+   * Resolves true once signed in, false if the admin cancelled. Asked while the dialog is
+   * already open, it waits for that same dialog.
    */
   reauthenticate: () => Promise<boolean>;
+  /** Whether the sign-in dialog is open over the page right now. */
+  isReauthenticating: () => boolean;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -101,9 +104,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setIsAskingAgain(true);
     return new Promise<boolean>((resolve) => waiting.current.push(resolve));
   }, []);
+  const isReauthenticating = useCallback(() => waiting.current.length > 0, []);
 
   const finishReauthentication = useCallback(
     async (credentials: Credentials | null) => {
+      if (credentials && !client) {
+        // Signed out meanwhile: nothing to sign in again to.
+        credentials = null;
+      }
       if (credentials && client) {
         const candidate = newClient(credentials);
         const [, account] = await Promise.all([candidate.session(), candidate.account()]);
@@ -118,8 +126,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo(
-    () => ({ client, signIn, signOut, reauthenticate }),
-    [client, signIn, signOut, reauthenticate],
+    () => ({ client, signIn, signOut, reauthenticate, isReauthenticating }),
+    [client, signIn, signOut, reauthenticate, isReauthenticating],
   );
   return (
     <AuthContext value={value}>

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Link, Redirect, useLocation, useSearch } from "wouter";
+import { ShownText } from "../components/shown-text";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { LIST_PATH } from "../features/tls-strategies/paths";
 import { UnauthorizedError } from "../jmap/errors";
@@ -16,7 +17,7 @@ function signInPath(location: { pathname: string; search: string }) {
  * saving asks for credentials in place instead (useWithReauthentication), so no work is lost.
  */
 export function AppLayout({ children }: { children: ReactNode }) {
-  const { client, signOut, reauthenticate } = useAuth();
+  const { client, signOut, reauthenticate, isReauthenticating } = useAuth();
   const [pathname, navigate] = useLocation();
   const search = useSearch();
   const queryClient = useQueryClient();
@@ -26,8 +27,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
     let isAsking = false;
     const expire = async (error: unknown) => {
       if (!(error instanceof UnauthorizedError) || isAsking) return;
-      if (hasUnsavedWork()) {
-        // Typed work on the page: sign in over it, then load what failed again.
+      if (hasUnsavedWork() || isReauthenticating()) {
+        // Work on the page, or the sign-in dialog already open over it (a save asked): sign
+        // in over the page, then load what failed again.
         isAsking = true;
         const isSignedIn = await reauthenticate();
         isAsking = false;
@@ -45,7 +47,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     return () => {
       unsubscribeQueries();
     };
-  }, [queryClient, signOut, navigate, reauthenticate]);
+  }, [queryClient, signOut, navigate, reauthenticate, isReauthenticating]);
 
   if (!client)
     return <Redirect to={signInPath({ pathname, search: search ? `?${search}` : "" })} replace />;
@@ -59,7 +61,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
         <span className="brand">Stalwart</span>
         <div className="account">
           <span className="username">
-            {client.credentials.kind === "basic" ? client.credentials.username : "API key"}
+            {client.credentials.kind === "basic" ? (
+              <ShownText text={client.credentials.username} />
+            ) : (
+              "API key"
+            )}
           </span>
           <button
             type="button"

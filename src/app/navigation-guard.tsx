@@ -136,9 +136,25 @@ export function useUnsavedChangesGuard(isDirty: boolean) {
   }, [isDirty]);
 }
 
-/** Whether a form on the page holds changes that are not saved. */
+let workInProgress = 0;
+
+/**
+ * While `isBusy`, the page holds work worth keeping that is not a form (a selection of
+ * rows): an expired sign-in is then renewed over the page instead of leaving it.
+ */
+export function useWorkInProgress(isBusy: boolean) {
+  useEffect(() => {
+    if (!isBusy) return;
+    workInProgress += 1;
+    return () => {
+      workInProgress -= 1;
+    };
+  }, [isBusy]);
+}
+
+/** Whether the page holds unsaved changes or other work worth keeping. */
 export function hasUnsavedWork(): boolean {
-  return hasUnsavedChanges;
+  return hasUnsavedChanges || workInProgress > 0;
 }
 
 /** Lets a deliberate exit (after a successful save) through without asking. */

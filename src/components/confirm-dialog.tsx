@@ -2,7 +2,8 @@ import { type ReactNode, useEffect, useId, useRef } from "react";
 
 interface ConfirmDialogProps {
   isOpen: boolean;
-  title: string;
+  /** Also the dialog's accessible name. */
+  title: ReactNode;
   children: ReactNode;
   confirmLabel: string;
   cancelLabel?: string;

@@ -12,22 +12,45 @@ interface FieldProps {
   /** Extra text under the control, e.g. a duration read back in words. */
   detail?: ReactNode;
   error?: ReactNode;
+  /** Shown after the help: notes about this field that live elsewhere too (review findings). */
+  notes?: ReactNode;
+  /** Ids of more elements that describe the control (findings shown beside another field). */
+  describedBy?: readonly string[];
+  /** Something beside the label (a "Reset to default" button). */
+  labelAside?: ReactNode;
   children: (control: FieldControlProps) => ReactNode;
 }
 
 /** A label, a control, its help and its error, wired together for assistive technology. */
-export function Field({ label, help, detail, error, children }: FieldProps) {
+export function Field({
+  label,
+  help,
+  detail,
+  error,
+  notes,
+  describedBy = [],
+  labelAside,
+  children,
+}: FieldProps) {
   const id = useId();
   const helpId = `${id}-help`;
   const detailId = `${id}-detail`;
   const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : null, help ? helpId : null, detail ? detailId : null]
+  const describedByIds = [
+    error ? errorId : null,
+    ...describedBy,
+    detail ? detailId : null,
+    help ? helpId : null,
+  ]
     .filter(Boolean)
     .join(" ");
   return (
     <div className="field" data-invalid={error ? true : undefined}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, "aria-invalid": Boolean(error), "aria-describedby": describedBy })}
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {labelAside}
+      </div>
+      {children({ id, "aria-invalid": Boolean(error), "aria-describedby": describedByIds })}
       {error ? (
         <p className="field-error" id={errorId}>
           {error}
@@ -43,6 +66,7 @@ export function Field({ label, help, detail, error, children }: FieldProps) {
           {help}
         </p>
       ) : null}
+      {notes}
     </div>
   );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { changedProperties, tlsStrategyFormSchema, toFormValues } from "./form-schema";
+import {
+  createFormSchema,
+  editFormSchema,
+  NAME_RULE,
+  nameProblem,
+  toFormValues,
+} from "./form-schema";
 import type { TlsStrategy } from "./schema";
 
 const stored: TlsStrategy = {
@@ -29,7 +35,7 @@ describe("the form schema", () => {
   });
 
   test("turns durations into milliseconds and an empty description into null", () => {
-    const parsed = tlsStrategyFormSchema.parse({
+    const parsed = createFormSchema.parse({
       ...toFormValues(stored),
       description: "  ",
       tlsTimeout: "90s",
@@ -39,28 +45,56 @@ describe("the form schema", () => {
     expect(parsed.description).toBeNull();
   });
 
-  test.each(["", "has space", "quote'd", "ü-name", "a/b"])("refuses the name %j", (name) => {
-    expect(tlsStrategyFormSchema.safeParse({ ...toFormValues(stored), name }).success).toBe(false);
+  test.each([
+    ["", "Enter a name."],
+    ["has space", NAME_RULE],
+    ["quote'd", NAME_RULE],
+    ["a/b", NAME_RULE],
+    ["back\\slash", NAME_RULE],
+    ["x".repeat(256), "Use at most 255 characters."],
+  ])("refuses the new name %j, saying why", (name, message) => {
+    const parsed = createFormSchema.safeParse({ ...toFormValues(stored), name });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe(message);
   });
 
-  test.each(["default", "invalid-tls", "Relay_2.example"])("accepts the name %j", (name) => {
-    expect(tlsStrategyFormSchema.safeParse({ ...toFormValues(stored), name }).success).toBe(true);
-  });
-});
+  test.each([
+    ["\u202Etluafed", "U+202E"],
+    ["de\u200Bfault", "U+200B"],
+    ["tab\there", "U+0009"],
+    ["no\u00A0break", "U+00A0"],
+    ["\u2066isolate\u2069", "U+2066, U+2069"],
+    ["de\u034Ffault", "U+034F"],
+  ])(
+    "refuses the invisible or direction-changing characters in %j and names them",
+    (name, codes) => {
+      expect(nameProblem(name)).toContain(`(${codes})`);
+      expect(nameProblem(name)).toMatch(/pass for another name/);
+    },
+  );
 
-describe("changedProperties", () => {
-  test("an untouched form changes nothing, even when a duration is written differently", () => {
-    const values = tlsStrategyFormSchema.parse({ ...toFormValues(stored), mtaStsTimeout: "300s" });
-    expect(changedProperties(stored, values)).toEqual({});
+  test("refuses look-alike alphabets mixed in one new name", () => {
+    expect(nameProblem("d\u0435fault")).toMatch(/Latin and Cyrillic.*pass for another name/);
+    expect(nameProblem("\u0440\u0435\u043B\u0435")).toBeNull();
   });
 
-  test("sends only what changed, never the name, and null for a cleared description", () => {
-    const values = tlsStrategyFormSchema.parse({
-      ...toFormValues(stored),
-      name: "renamed",
-      description: "",
-      dane: "require",
-    });
-    expect(changedProperties(stored, values)).toEqual({ description: null, dane: "require" });
+  test.each([
+    "default",
+    "invalid-tls",
+    "Relay_2.example",
+    "défaut",
+    "de\u0301faut",
+    "ретранслятор",
+    "中继",
+    "x".repeat(255),
+  ])("accepts the new name %j: letters and digits of any alphabet", (name) => {
+    expect(createFormSchema.safeParse({ ...toFormValues(stored), name }).success).toBe(true);
   });
+
+  test.each(["eu relay", "défaut", "\u202Etluafed", "it's", ""])(
+    "never checks the stored name %j on edit: it cannot change",
+    (name) => {
+      expect(editFormSchema.safeParse({ ...toFormValues(stored), name }).success).toBe(true);
+    },
+  );
 });

@@ -1,11 +1,8 @@
 import * as z from "zod/mini";
+import { hiddenCharacters, mixedScripts } from "../../components/shown-text";
+import type { StrategyValues } from "./changes";
 import { formatDuration, parseDuration } from "./duration";
-import {
-  STRATEGY_DEFAULTS,
-  type TlsStrategy,
-  type TlsStrategyProperty,
-  tlsPolicySchema,
-} from "./schema";
+import { STRATEGY_DEFAULTS, tlsPolicySchema } from "./schema";
 
 const durationField = z.pipe(
   z.string(),
@@ -19,18 +16,37 @@ const durationField = z.pipe(
   }),
 );
 
-/** The name is quoted inside delivery expressions (shared wire reference §10). */
-export const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+/**
+ * What the page lets a new strategy be called. Stalwart accepts any non-empty name, but a
+ * name is quoted inside delivery expressions (shared wire reference §10), so a new name
+ * keeps to letters and digits of any script, "-", "_" and "." — nothing that needs escaping
+ * there — and refuses what would let it pass for another name: invisible or direction-
+ * changing characters, and look-alike alphabets mixed (a Cyrillic “е” in “dеfault”).
+ * Existing names are never checked: they cannot change (issue 7).
+ */
+export const NAME_PATTERN = /^[\p{L}\p{M}\p{N}._-]+$/u;
+export const NAME_MAX_LENGTH = 255;
+export const NAME_RULE =
+  "Use only letters, digits (of any alphabet), “-”, “_” and “.”: no spaces, quotes or other symbols.";
 
-export const tlsStrategyFormSchema = z.object({
-  name: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, "Enter a name."),
-      z.maxLength(255, "Use at most 255 characters."),
-      z.regex(NAME_PATTERN, "Use only letters, digits, “-”, “_” and “.” (no spaces)."),
-    ),
+/** Why `name` (already trimmed) cannot be a new strategy's name, or null if it can. */
+export function nameProblem(name: string): string | null {
+  if (name === "") return "Enter a name.";
+  const hidden = hiddenCharacters(name);
+  if (hidden.length > 0) {
+    return `The name contains ${hidden.length === 1 ? "an invisible or direction-changing character" : "invisible or direction-changing characters"} (${hidden.join(", ")}), which would let it pass for another name. Remove ${hidden.length === 1 ? "it" : "them"}.`;
+  }
+  if (Array.from(name).length > NAME_MAX_LENGTH)
+    return `Use at most ${NAME_MAX_LENGTH} characters.`;
+  if (!NAME_PATTERN.test(name)) return NAME_RULE;
+  const scripts = mixedScripts(name);
+  if (scripts.length > 0) {
+    return `The name mixes letters of different alphabets that look alike (${scripts.join(" and ")}), which would let it pass for another name. Use one alphabet.`;
+  }
+  return null;
+}
+
+const fields = {
   description: z.pipe(
     z.string(),
     z.transform((text: string) => (text.trim() === "" ? null : text.trim())),
@@ -41,13 +57,31 @@ export const tlsStrategyFormSchema = z.object({
   allowInvalidCerts: z.boolean(),
   tlsTimeout: durationField,
   mtaStsTimeout: durationField,
+};
+
+/** The create form: a new name must follow the rule above. */
+export const createFormSchema = z.object({
+  name: z.string().check(
+    z.trim(),
+    z.superRefine((name: string, ctx) => {
+      const problem = nameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: name });
+    }),
+  ),
+  ...fields,
 });
 
-export type TlsStrategyFormInput = z.input<typeof tlsStrategyFormSchema>;
-export type TlsStrategyFormOutput = z.output<typeof tlsStrategyFormSchema>;
+/**
+ * The edit form: the name is read-only and never validated, so a strategy whose stored name
+ * the create rule would refuse (`eu relay`, made through the API) stays savable.
+ */
+export const editFormSchema = z.object({ name: z.string(), ...fields });
 
-/** What the form shows for a stored strategy, or for the defaults when creating. */
-export function toFormValues(strategy: Omit<TlsStrategy, "id"> | null): TlsStrategyFormInput {
+export type TlsStrategyFormInput = z.input<typeof createFormSchema>;
+export type TlsStrategyFormOutput = z.output<typeof createFormSchema>;
+
+/** What the form shows for a strategy, or for the defaults when creating. */
+export function toFormValues(strategy: StrategyValues | null): TlsStrategyFormInput {
   const source = strategy ?? { name: "", ...STRATEGY_DEFAULTS };
   return {
     name: source.name,
@@ -59,32 +93,4 @@ export function toFormValues(strategy: Omit<TlsStrategy, "id"> | null): TlsStrat
     tlsTimeout: formatDuration(source.tlsTimeout),
     mtaStsTimeout: formatDuration(source.mtaStsTimeout),
   };
-}
-
-const EDITABLE = [
-  "description",
-  "dane",
-  "mtaSts",
-  "startTls",
-  "allowInvalidCerts",
-  "tlsTimeout",
-  "mtaStsTimeout",
-] as const satisfies readonly TlsStrategyProperty[];
-
-export type TlsStrategyPatch = Partial<Pick<TlsStrategy, (typeof EDITABLE)[number]>>;
-
-/**
- * Only the properties the user changed: a property someone else changed meanwhile is
- * never overwritten, and `name` is never sent because the server refuses it in any
- * update, even unchanged (shared wire reference §5).
- */
-export function changedProperties(
-  original: TlsStrategy,
-  values: TlsStrategyFormOutput,
-): TlsStrategyPatch {
-  const patch: Record<string, unknown> = {};
-  for (const key of EDITABLE) {
-    if (values[key] !== original[key]) patch[key] = values[key];
-  }
-  return patch as TlsStrategyPatch;
 }

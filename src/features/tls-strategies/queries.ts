@@ -8,8 +8,15 @@ import {
 } from "../../jmap/client";
 import { MethodError, SetObjectError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
-import type { TlsStrategyPatch } from "./form-schema";
-import { type ListView, prefixRange, SORTS } from "./list-params";
+import {
+  type PageView,
+  pageWithCreated,
+  pageWithout,
+  pageWithUpdated,
+  type TlsStrategyPage,
+} from "./cache-updates";
+import type { StrategyValues, TlsStrategyPatch } from "./changes";
+import { prefixRange, SORTS } from "./list-params";
 import { type TlsStrategy, tlsStrategySchema } from "./schema";
 
 const GET = "x:MtaTlsStrategy/get";
@@ -37,14 +44,7 @@ const setResponseSchema = z.looseObject({
   notDestroyed: z.nullish(z.record(z.string(), setErrorSchema)),
 });
 
-export interface TlsStrategyPage {
-  strategies: TlsStrategy[];
-  /** 0-based index of the first row */
-  position: number;
-  total: number;
-}
-
-type PageQuery = Pick<ListView, "page" | "size" | "sort" | "search">;
+type PageQuery = PageView;
 
 /**
  * One page of the list as two calls for one request: the query and a /get of its ids by
@@ -100,10 +100,11 @@ export const tlsStrategyQueries = {
       queryKey: pageKey(view),
       queryFn: async () => readPage(await client.call(pageCalls(view))),
     }),
+  byNameKey: (name: string) => ["tls-strategies", "by-name", name],
   /** The id of the strategy with exactly this name, or null (shared wire reference §6). */
   byName: (client: JmapClient, name: string) =>
     queryOptions({
-      queryKey: ["tls-strategies", "by-name", name],
+      queryKey: tlsStrategyQueries.byNameKey(name),
       queryFn: async (): Promise<string | null> => {
         const responses = await client.call([
           {
@@ -116,20 +117,102 @@ export const tlsStrategyQueries = {
       },
       staleTime: 5_000,
     }),
+  detailKey: (id: string) => ["tls-strategies", "detail", id],
   detail: (client: JmapClient, id: string) =>
     queryOptions({
-      queryKey: ["tls-strategies", "detail", id],
+      queryKey: tlsStrategyQueries.detailKey(id),
       queryFn: () => fetchTlsStrategy(client, id),
     }),
 };
 
+/** What one of this admin's changes did, as far as the cache needs to know. */
+interface CacheChange {
+  created?: TlsStrategy[];
+  updated?: TlsStrategy[];
+  /** Deleted by this admin just now. */
+  destroyed?: string[];
+  /** Found missing: deleted by someone, at some time. */
+  gone?: string[];
+}
+
+/** The name of a strategy as any cached list page or detail knows it. */
+function cachedName(queryClient: QueryClient, id: string): string | undefined {
+  const detail = queryClient.getQueryData<TlsStrategy | null>(tlsStrategyQueries.detailKey(id));
+  if (detail) return detail.name;
+  for (const [, page] of queryClient.getQueriesData<TlsStrategyPage>({
+    queryKey: tlsStrategyQueries.lists(),
+  })) {
+    const found = page?.strategies.find((s) => s.id === id);
+    if (found) return found.name;
+  }
+  return undefined;
+}
+
 /**
- * Runs a /set and, in the same request, re-reads the list page the user will see next, so
- * a change costs one HTTP request and the list is fresh without another.
+ * Makes every cached page, sort and search, every detail and every name check agree with a
+ * change that succeeded, before any refetch (issue 7 §6); then marks them stale so that what
+ * cannot be derived here is fetched when next shown. The list page read in the same request
+ * as the change (`refreshed`) is the server's own answer and goes in last.
+ */
+function reflectChange(
+  queryClient: QueryClient,
+  change: CacheChange,
+  refreshed?: { view: PageView; page: TlsStrategyPage },
+  { refetch = true }: { refetch?: boolean } = {},
+) {
+  const named = (ids: string[] = []) =>
+    ids.map((id) => ({ id, name: cachedName(queryClient, id) }));
+  const destroyed = named(change.destroyed);
+  const gone = named(change.gone);
+  const updated = new Map((change.updated ?? []).map((s) => [s.id, s]));
+  for (const [key, page] of queryClient.getQueriesData<TlsStrategyPage>({
+    queryKey: tlsStrategyQueries.lists(),
+  })) {
+    const view = key[2] as PageView | undefined;
+    if (!page || !view) continue;
+    let next = pageWithout(page, view, destroyed, change.gone);
+    next = pageWithUpdated(next, updated);
+    for (const strategy of change.created ?? []) next = pageWithCreated(next, view, strategy);
+    if (next !== page) queryClient.setQueryData(key, next);
+  }
+  for (const { id, name } of [...destroyed, ...gone]) {
+    queryClient.setQueryData(tlsStrategyQueries.detailKey(id), null);
+    if (name !== undefined) queryClient.setQueryData(tlsStrategyQueries.byNameKey(name), null);
+  }
+  for (const strategy of [...(change.created ?? []), ...updated.values()]) {
+    queryClient.setQueryData(tlsStrategyQueries.detailKey(strategy.id), strategy);
+    queryClient.setQueryData(tlsStrategyQueries.byNameKey(strategy.name), strategy.id);
+  }
+  // Stale, not refetched now: the page shown next comes along with the change.
+  if (refetch) {
+    void queryClient.invalidateQueries({
+      queryKey: tlsStrategyQueries.all(),
+      refetchType: refreshed ? "none" : "active",
+    });
+  }
+  if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+}
+
+/**
+ * Shows a version of a strategy just read from the server (null: it is gone) on every cached
+ * list page and detail, so what the page knows agrees everywhere.
+ */
+export function rememberServerVersion(
+  queryClient: QueryClient,
+  id: string,
+  strategy: TlsStrategy | null,
+) {
+  reflectChange(queryClient, strategy ? { updated: [strategy] } : { gone: [id] }, undefined, {
+    refetch: false,
+  });
+}
+
+/**
+ * Runs /set calls and, in the same request, re-reads the list page the user will see next,
+ * so a change costs one HTTP request and the list is fresh without another.
  */
 async function setThenRefresh(
   client: JmapClient,
-  queryClient: QueryClient,
   sets: Record<string, unknown>[],
   refresh: PageQuery | undefined,
 ) {
@@ -147,22 +230,18 @@ async function setThenRefresh(
     const answered = responses;
     results.push(...chunk.map((_, index) => answered.get(`s${index}`, setResponseSchema)));
   }
-  // Mark every list and detail stale without refetching: the page shown next comes along.
-  await queryClient.invalidateQueries({
-    queryKey: tlsStrategyQueries.all(),
-    refetchType: refresh ? "none" : "active",
-  });
+  let refreshed: { view: PageView; page: TlsStrategyPage } | undefined;
   if (refresh && responses) {
     try {
-      queryClient.setQueryData(pageKey(refresh), readPage(responses, "r"));
+      refreshed = { view: refresh, page: readPage(responses, "r") };
     } catch {
-      await queryClient.refetchQueries({ queryKey: pageKey(refresh), type: "active" });
+      // The change went through; the page is fetched on its own when shown.
     }
   }
-  return results;
+  return { results, refreshed };
 }
 
-export type NewTlsStrategy = Omit<TlsStrategy, "id">;
+export type NewTlsStrategy = StrategyValues;
 
 export function useCreateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
@@ -173,16 +252,25 @@ export function useCreateTlsStrategy(client: JmapClient) {
     }: {
       strategy: NewTlsStrategy;
       refresh?: PageQuery;
-    }) => {
-      const [result] = await setThenRefresh(
+    }): Promise<TlsStrategy> => {
+      const { results, refreshed } = await setThenRefresh(
         client,
-        queryClient,
         [{ create: { new: strategy } }],
         refresh,
       );
+      const result = results[0];
       const created = result?.created?.new;
-      if (created) return created.id;
-      throw new SetObjectError(result?.notCreated?.new ?? { type: "serverFail" }, "create", "new");
+      if (!created) {
+        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        throw new SetObjectError(
+          result?.notCreated?.new ?? { type: "serverFail" },
+          "create",
+          "new",
+        );
+      }
+      const stored = { id: created.id, ...strategy };
+      reflectChange(queryClient, { created: [stored] }, refreshed);
+      return stored;
     },
   });
 }
@@ -193,20 +281,26 @@ export function useUpdateTlsStrategy(client: JmapClient) {
     mutationFn: async ({
       id,
       patch,
+      after,
       refresh,
     }: {
       id: string;
       patch: TlsStrategyPatch;
+      /** The whole strategy as the server holds it once the patch is applied. */
+      after: TlsStrategy;
       refresh?: PageQuery;
     }) => {
-      const [result] = await setThenRefresh(
+      const { results, refreshed } = await setThenRefresh(
         client,
-        queryClient,
         [{ update: { [id]: patch } }],
         refresh,
       );
-      if (result?.updated && id in result.updated) return;
-      throw new SetObjectError(result?.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
+      const result = results[0];
+      if (!(result?.updated && id in result.updated)) {
+        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        throw new SetObjectError(result?.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
+      }
+      reflectChange(queryClient, { updated: [after] }, refreshed);
     },
   });
 }
@@ -235,12 +329,21 @@ export function useDestroyTlsStrategies(client: JmapClient) {
       for (let start = 0; start < ids.length; start += maxObjectsInSet) {
         batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
       }
-      const results = await setThenRefresh(client, queryClient, batches, refresh);
+      const { results, refreshed } = await setThenRefresh(client, batches, refresh);
       const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
-      const notDestroyed = Object.assign({}, ...results.map((result) => result.notDestroyed ?? {}));
-      queryClient.removeQueries({
-        predicate: ({ queryKey }) => queryKey[1] === "detail" && destroyed.has(String(queryKey[2])),
-      });
+      const notDestroyed: Record<string, SetError> = Object.assign(
+        {},
+        ...results.map((result) => result.notDestroyed ?? {}),
+      );
+      // Gone is gone, whoever deleted it: a strategy the server no longer has leaves the cache.
+      reflectChange(
+        queryClient,
+        {
+          destroyed: ids.filter((id) => destroyed.has(id)),
+          gone: ids.filter((id) => notDestroyed[id]?.type === "notFound"),
+        },
+        refreshed,
+      );
       return {
         destroyed: ids.filter((id) => destroyed.has(id)),
         failed: ids

@@ -1,15 +1,21 @@
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
 import { useJmapClient, usePermissions } from "../../app/auth";
 import { releaseUnsavedChangesGuard } from "../../app/navigation-guard";
 import { Notice } from "../../components/notice";
+import { isolatedText, QuotedName } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
-import { toFormValues } from "./form-schema";
+import { differences, type StrategyValues } from "./changes";
+import { flashState } from "./flash";
 import { lastListPath, lastListView } from "./last-list-view";
 import { tlsStrategyQueries, useCreateTlsStrategy } from "./queries";
-import { STRATEGY_DEFAULTS } from "./schema";
-import { TlsStrategyForm } from "./tls-strategy-form";
+import { STRATEGY_DEFAULTS, type TlsStrategy } from "./schema";
+import { reviewSave } from "./security-rules";
+import { type Submission, type SubmitOutcome, TlsStrategyForm } from "./tls-strategy-form";
+
+const DEFAULTS: StrategyValues = { name: "", ...STRATEGY_DEFAULTS };
 
 export function TlsStrategyCreatePage() {
   const client = useJmapClient();
@@ -19,12 +25,47 @@ export function TlsStrategyCreatePage() {
   const permissions = usePermissions();
   // "Duplicate" opens this page with ?from=<id>: the form starts from that strategy's values.
   const fromId = searchParams.get("from");
+  // Duplicated from what is stored now, not from a copy cached earlier.
   const source = useQuery({
     ...tlsStrategyQueries.detail(client, fromId ?? ""),
     enabled: fromId !== null,
+    refetchOnMount: "always",
   });
+  const isSourceFresh = source.isFetchedAfterMount || !source.isFetching;
+  // The values to start from are taken once: a later read of the source (a refetch, an
+  // error, its deletion) never replaces a form the admin is filling in (issue 7 §2).
+  const [startFrom, setStartFrom] = useState<{ key: string; source: TlsStrategy | null } | null>(
+    null,
+  );
+  const key = fromId ?? "new";
+  if (startFrom?.key !== key) {
+    if (fromId === null) setStartFrom({ key, source: null });
+    else if (source.data && isSourceFresh) setStartFrom({ key, source: source.data });
+  }
+  const original = startFrom?.key === key ? startFrom.source : null;
 
-  const title = source.data ? `Duplicate “${source.data.name}”` : "Create strategy";
+  const onSubmit = async ({ values, seen, confirm }: Submission): Promise<SubmitOutcome> => {
+    // A new strategy: every finding is introduced by this save (issue 7 §5).
+    const review = reviewSave(values, null, seen);
+    if (review.blocking.length > 0)
+      return { kind: "blocked", findings: review.blocking, theirs: [] };
+    if (review.toConfirm.length > 0) {
+      const isConfirmed = await confirm({
+        title: "Create with warnings?",
+        confirmLabel: "Create anyway",
+        findings: review.toConfirm,
+        changes: { heading: "Different from the defaults", items: differences(DEFAULTS, values) },
+        theirs: [],
+      });
+      if (!isConfirmed) return;
+    }
+    await create.mutateAsync({ strategy: values, refresh: lastListView() });
+    releaseUnsavedChangesGuard();
+    navigate(lastListPath(), {
+      state: flashState({ before: "Created ", name: values.name, after: "." }),
+    });
+  };
+
   let content: React.ReactNode;
   if (permissions.isKnown && !permissions.canCreate) {
     content = (
@@ -33,13 +74,17 @@ export function TlsStrategyCreatePage() {
         ” permission.
       </Notice>
     );
-  } else if (fromId !== null && source.isPending) {
+  } else if (startFrom?.key === key) {
     content = (
-      <p role="status" className="placeholder">
-        Loading the strategy to duplicate…
-      </p>
+      <TlsStrategyForm
+        key={key}
+        mode="create"
+        baseline={original ? { ...original, name: "" } : DEFAULTS}
+        permission={TLS_STRATEGY_PERMISSIONS.create}
+        onSubmit={onSubmit}
+      />
     );
-  } else if (fromId !== null && (source.isError || source.data === null)) {
+  } else if (source.isError || (source.data === null && isSourceFresh)) {
     content = (
       <Notice tone="error">
         Could not load the strategy to duplicate.{" "}
@@ -50,29 +95,30 @@ export function TlsStrategyCreatePage() {
     );
   } else {
     content = (
-      <TlsStrategyForm
-        key={fromId ?? "new"}
-        mode="create"
-        defaultValues={toFormValues(source.data ? { ...source.data, name: "" } : null)}
-        baseline={{ name: "", ...STRATEGY_DEFAULTS }}
-        permission={TLS_STRATEGY_PERMISSIONS.create}
-        onSubmit={async (values) => {
-          const listView = lastListView();
-          await create.mutateAsync({ strategy: values, refresh: listView });
-          releaseUnsavedChangesGuard();
-          navigate(lastListPath(), { state: { notice: `Created “${values.name}”.` } });
-        }}
-      />
+      <p role="status" className="placeholder">
+        Loading the strategy to duplicate…
+      </p>
     );
   }
 
   return (
     <section aria-labelledby="create-heading">
-      <title>{`${title} · TLS Strategies · Stalwart`}</title>
-      <h2 id="create-heading">{title}</h2>
-      {source.data ? (
+      <title>
+        {`${original ? `Duplicate “${isolatedText(original.name)}”` : "Create strategy"} · TLS Strategies · Stalwart`}
+      </title>
+      <h2 id="create-heading" className="wrap-anywhere">
+        {original ? (
+          <>
+            Duplicate <QuotedName name={original.name} />
+          </>
+        ) : (
+          "Create strategy"
+        )}
+      </h2>
+      {original ? (
         <p className="subtitle">
-          The new strategy starts with the values of “{source.data.name}”. Give it a name.
+          The new strategy starts with the values of <QuotedName name={original.name} />. Give it a
+          name.
         </p>
       ) : null}
       {content}

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import {
   type Permissions,
@@ -10,20 +10,27 @@ import {
 import { releaseUnsavedChangesGuard } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
+import { isolatedText, QuotedName, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
-import { SetObjectError } from "../../jmap/errors";
+import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
+import { ChangeList } from "./change-list";
 import {
-  changedProperties,
-  type TlsStrategyFormOutput,
+  applyPatch,
+  type Change,
+  differences,
+  displayValue,
+  type EditableProperty,
+  isSameStrategy,
+  rebase,
   type TlsStrategyPatch,
-  toFormValues,
-} from "./form-schema";
+} from "./changes";
+import { type FlashMessage, flashState } from "./flash";
 import { lastListPath, lastListView } from "./last-list-view";
 import { duplicatePath } from "./paths";
 import {
-  fetchTlsStrategy,
   outboundQueries,
+  rememberServerVersion,
   type TlsUsage,
   tlsStrategyQueries,
   useCreateTlsStrategy,
@@ -31,22 +38,38 @@ import {
   useUpdateTlsStrategy,
 } from "./queries";
 import { FIELDS, type TlsStrategy } from "./schema";
-import { displayValue, TlsStrategyForm } from "./tls-strategy-form";
+import { reviewSave } from "./security-rules";
+import {
+  type FormControl,
+  type Submission,
+  type SubmitOutcome,
+  TlsStrategyForm,
+} from "./tls-strategy-form";
 
 export function TlsStrategyEditPage({ id }: { id: string }) {
   const client = useJmapClient();
   const permissions = usePermissions();
-  // The form always starts from a fresh read, never from a cached copy that someone may
-  // have changed since: editing a stale version would overwrite their change.
+  // The form starts from a fresh read, never from a cached copy that someone may have
+  // changed since: editing a stale version would overwrite their change.
   const detail = useQuery({ ...tlsStrategyQueries.detail(client, id), refetchOnMount: "always" });
   const usage = useQuery(outboundQueries.tlsUsage(client));
+  // Once the form is on screen it stays, whatever later reads bring (issue 7 §2): news about
+  // the strategy is shown beside it, and only an untouched form may be replaced.
+  const [openedId, setOpenedId] = useState<string | null>(null);
+  const isFresh = detail.isFetchedAfterMount || !detail.isFetching;
+  if (openedId !== id && detail.data && isFresh) setOpenedId(id);
 
-  if (detail.isPending || (!detail.isFetchedAfterMount && detail.isFetching)) {
+  if (openedId === id || (detail.data && isFresh)) {
     return (
-      <p role="status" className="placeholder">
-        <title>Loading… · TLS Strategies · Stalwart</title>
-        Loading strategy…
-      </p>
+      <EditStrategy
+        key={id}
+        initial={detail.data as TlsStrategy}
+        latest={detail.data}
+        readError={detail.isError && !detail.isFetching ? detail.error : null}
+        onRetryRead={() => void detail.refetch()}
+        permissions={permissions}
+        usage={usage.data}
+      />
     );
   }
   if (detail.isError) {
@@ -62,45 +85,65 @@ export function TlsStrategyEditPage({ id }: { id: string }) {
       </Notice>
     );
   }
-  if (!detail.data) {
-    return (
-      <section className="placeholder">
-        <title>Strategy not found · TLS Strategies · Stalwart</title>
-        <h2>Strategy not found</h2>
-        <p>There is no TLS strategy with the id “{id}”. It may have been deleted.</p>
-        <Link href={lastListPath()}>Back to TLS Strategies</Link>
-      </section>
-    );
-  }
-  // Keyed by id so that moving to another strategy starts a fresh form.
+  if (detail.data === null && isFresh) return <NotFound id={id} />;
   return (
-    <EditStrategy
-      key={detail.data.id}
-      strategy={detail.data}
-      permissions={permissions}
-      usage={usage.data}
-    />
+    <p role="status" className="placeholder">
+      <title>Loading… · TLS Strategies · Stalwart</title>
+      Loading strategy…
+    </p>
+  );
+}
+
+function NotFound({ id, name }: { id: string; name?: string }) {
+  return (
+    <section className="placeholder">
+      <title>Strategy not found · TLS Strategies · Stalwart</title>
+      <h2>Strategy not found</h2>
+      <p>
+        {name === undefined ? (
+          <>
+            There is no TLS strategy with the id “<ShownText text={id} />
+            ”. It may have been deleted.
+          </>
+        ) : (
+          <>
+            The TLS strategy <QuotedName name={name} /> was deleted by someone else.
+          </>
+        )}
+      </p>
+      <Link href={lastListPath()}>Back to TLS Strategies</Link>
+    </section>
   );
 }
 
 /** A field changed both here and by someone else since the form was loaded. */
 interface Clash {
-  key: keyof TlsStrategyPatch;
+  key: EditableProperty;
   loaded: unknown;
   theirs: unknown;
   mine: unknown;
 }
 
-type Decision =
-  | { kind: "clashes"; clashes: Clash[] }
-  | { kind: "deleted"; values: TlsStrategyFormOutput };
+type Choices = Record<string, "theirs" | "mine">;
+
+/** How many times a save reads again when the strategy changed while the admin decided. */
+const MAX_SAVE_ROUNDS = 3;
 
 function EditStrategy({
-  strategy,
+  initial,
+  latest,
+  readError,
+  onRetryRead,
   permissions,
   usage,
 }: {
-  strategy: TlsStrategy;
+  /** The version the form opens with. */
+  initial: TlsStrategy;
+  /** What the server holds as last read: a newer version, null once deleted. */
+  latest: TlsStrategy | null | undefined;
+  /** Why the last background read failed, if it did. */
+  readError: unknown;
+  onRetryRead: () => void;
   permissions: Permissions;
   usage: TlsUsage | undefined;
 }) {
@@ -111,79 +154,220 @@ function EditStrategy({
   const update = useUpdateTlsStrategy(client);
   const create = useCreateTlsStrategy(client);
   const destroy = useDestroyTlsStrategies(client);
+  const form = useRef<FormControl>(null);
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [decision, setDecision] = useState<
-    | (Decision & {
-        resolve: (answer: Record<string, "theirs" | "mine"> | "recreate" | null) => void;
-      })
-    | null
-  >(null);
-  const [choices, setChoices] = useState<Record<string, "theirs" | "mine">>({});
-  // The version the form was loaded from: what "changed meanwhile" is measured against.
-  const [loaded] = useState(strategy);
+  const [clashes, setClashes] = useState<{
+    items: Clash[];
+    theirs: Change[];
+    resolve: (choices: Choices | null) => void;
+  } | null>(null);
+  const [choices, setChoices] = useState<Choices>({});
+  // The server's version the form last took in, and the version it was opened with (or
+  // last took in while untouched): "someone else changed" is measured from there.
+  const [serverVersion, setServerVersion] = useState(initial);
+  const [opened, setOpened] = useState(initial);
+  // What an untouched form last took in from someone else, to say so.
+  const [adopted, setAdopted] = useState<Change[]>([]);
+  // The form's baseline: the server's version, except for the properties the admin edited,
+  // which keep the value they were edited against (so a clash stays a clash).
+  const [loaded, setLoaded] = useState(initial);
+  const [hasChanges, setHasChanges] = useState(false);
+  // While a save runs, the cache moves with it; that is no news from someone else.
+  const [isSaving, setIsSaving] = useState(false);
   const isUsed = usage?.isKnown === true && usage.names.has(loaded.name);
   const isReadOnly = !permissions.canUpdate;
 
-  const leaveWith = (message: string) => {
+  /** Takes a newer version in: untouched fields show it, edited ones keep what was typed. */
+  const takeIn = useCallback((newer: TlsStrategy) => {
+    const edited = form.current?.editedProperties() ?? [];
+    setLoaded((baseline) => {
+      if (edited.length === 0) setAdopted(differences(baseline, newer));
+      return rebase(baseline, newer, edited);
+    });
+    setServerVersion(newer);
+    if (edited.length === 0) setOpened(newer);
+    return edited;
+  }, []);
+
+  useEffect(() => {
+    if (isSaving || !latest || isSameStrategy(latest, serverVersion)) return;
+    takeIn(latest);
+  }, [latest, serverVersion, isSaving, takeIn]);
+
+  /** What someone else changed since the form was opened, as the server holds it now. */
+  const theirsSinceOpened = isSaving ? [] : differences(opened, serverVersion);
+  const isDeletedMeanwhile = latest === null && !isSaving;
+
+  const leaveWith = (message: FlashMessage) => {
     releaseUnsavedChangesGuard();
-    navigate(lastListPath(), { state: { notice: message } });
+    navigate(lastListPath(), { state: flashState(message) });
   };
 
-  const ask = (next: Decision) =>
-    new Promise<Record<string, "theirs" | "mine"> | "recreate" | null>((resolve) => {
-      if (next.kind === "clashes")
-        setChoices(Object.fromEntries(next.clashes.map((c) => [c.key, "mine"])));
-      setDecision({ ...next, resolve });
+  const askClashes = (items: Clash[], theirs: Change[]) =>
+    new Promise<Choices | null>((resolve) => {
+      setChoices(Object.fromEntries(items.map((c) => [c.key, "mine"])));
+      setClashes({ items, theirs, resolve });
+    }).finally(() => setClashes(null));
+
+  /** A strategy deleted meanwhile: offer to create it again with the form's values. */
+  const recreate = async (
+    { comparison, seen, confirm }: Submission,
+    baseline: TlsStrategy,
+  ): Promise<SubmitOutcome> => {
+    if (!permissions.canCreate) {
+      return {
+        kind: "nothing-to-save",
+        message: `This strategy was deleted by someone else, and your account may not create strategies (${TLS_STRATEGY_PERMISSIONS.create}), so it cannot be created again from here.`,
+      };
+    }
+    // What was stored, with this admin's edits: a field nobody touched is sent as it was.
+    const { id: _, ...strategy } = applyPatch(baseline, comparison.patch);
+    const review = reviewSave(strategy, null, seen);
+    if (review.blocking.length > 0)
+      return { kind: "blocked", findings: review.blocking, theirs: [] };
+    const isConfirmed = await confirm({
+      title: (
+        <>
+          <QuotedName name={baseline.name} /> was deleted
+        </>
+      ),
+      confirmLabel: "Create it again with my values",
+      cancelLabel: "Keep editing",
+      intro: (
+        <p>
+          Someone deleted this strategy while you were editing it. You can create it again, under
+          the same name, with the values in your form.
+        </p>
+      ),
+      findings: review.toConfirm,
+      changes: { heading: "", items: [] },
+      theirs: [],
     });
+    if (!isConfirmed) return;
+    await create.mutateAsync({ strategy, refresh: lastListView() });
+    leaveWith({ before: "Created ", name: baseline.name, after: " again with your values." });
+  };
+
+  /** Reads the strategy as the server holds it now, and shows it everywhere. */
+  const readCurrent = async () => {
+    const current = await queryClient.fetchQuery({
+      ...tlsStrategyQueries.detail(client, loaded.id),
+      staleTime: 0,
+    });
+    rememberServerVersion(queryClient, loaded.id, current);
+    return current;
+  };
 
   /**
    * Saves only what this admin changed. The server has no ifInState (shared wire reference
    * §5), so the strategy is read again first: a field someone else changed is kept unless
-   * this admin changed it too, and then the admin decides. At most two requests.
+   * this admin changed it too, and then the admin decides. The security review then runs on
+   * the merged strategy, the one the server will hold (issue 7 §3). If the admin had to
+   * decide something, the strategy is read once more before writing, and if it changed
+   * meanwhile, merged and reviewed again: what is written is what was reviewed. Two requests
+   * when nobody else is editing.
    */
-  const save = async (values: TlsStrategyFormOutput) => {
-    const patch = changedProperties(loaded, values);
-    if (Object.keys(patch).length === 0) {
-      setNotice("Nothing to save: these values are the ones already stored.");
-      return;
-    }
-    const current = await fetchTlsStrategy(client, loaded.id);
-    if (current === null) {
-      const answer = await ask({ kind: "deleted", values });
-      setDecision(null);
-      if (answer !== "recreate") return;
-      await create.mutateAsync({
-        strategy: { ...values, name: loaded.name },
-        refresh: lastListView(),
-      });
-      leaveWith(`Created “${loaded.name}” again with your values.`);
-      return;
-    }
-    const clashes: Clash[] = [];
-    for (const key of Object.keys(patch) as (keyof TlsStrategyPatch)[]) {
-      if (current[key] !== loaded[key] && current[key] !== patch[key]) {
-        clashes.push({ key, loaded: loaded[key], theirs: current[key], mine: patch[key] });
+  const saveRounds = async (submission: Submission): Promise<SubmitOutcome> => {
+    const mine = submission.comparison.patch;
+    if (Object.keys(mine).length === 0)
+      return {
+        kind: "nothing-to-save",
+        message: "Nothing to save: these values are the ones already stored.",
+      };
+    const baseline = loaded;
+    let current = await readCurrent();
+    for (let round = 0; ; round += 1) {
+      if (current === null) return recreate(submission, baseline);
+      takeIn(current);
+      const found: Clash[] = [];
+      for (const key of Object.keys(mine) as EditableProperty[]) {
+        if (current[key] !== baseline[key] && current[key] !== mine[key]) {
+          found.push({ key, loaded: baseline[key], theirs: current[key], mine: mine[key] });
+        }
       }
-    }
-    let finalPatch: TlsStrategyPatch = patch;
-    if (clashes.length > 0) {
-      const answer = await ask({ kind: "clashes", clashes });
-      setDecision(null);
-      if (answer === null || answer === "recreate") return;
-      finalPatch = Object.fromEntries(
-        Object.entries(patch).filter(([key]) => answer[key] !== "theirs"),
-      ) as TlsStrategyPatch;
-    }
-    if (Object.keys(finalPatch).length === 0) {
-      // The list may still show the version from before their change.
-      await queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.all() });
-      leaveWith(`Kept the other admin's values for “${loaded.name}”; nothing else needed saving.`);
+      // Someone else's changes this save keeps (where this admin's value does not win).
+      const theirsKept = (after: TlsStrategy) =>
+        differences(opened, current as TlsStrategy).filter(
+          (change) => after[change.property] === (current as TlsStrategy)[change.property],
+        );
+      let patch: TlsStrategyPatch = mine;
+      let hasAsked = false;
+      if (found.length > 0) {
+        hasAsked = true;
+        const answer = await askClashes(found, theirsKept(applyPatch(current, mine)));
+        if (answer === null) return;
+        patch = Object.fromEntries(
+          Object.entries(mine).filter(([key]) => answer[key] !== "theirs"),
+        ) as TlsStrategyPatch;
+      }
+      const after = applyPatch(current, patch);
+      const theirs = theirsKept(after);
+      if (differences(current, after).length === 0) {
+        // Nothing was written; the list refetches when shown, in case more changed meanwhile.
+        await queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.lists() });
+        leaveWith({
+          before: "Kept the other admin's values for ",
+          name: loaded.name,
+          after: "; nothing else needed saving.",
+          theirs,
+        });
+        return;
+      }
+      const review = reviewSave(after, current, submission.seen);
+      if (review.blocking.length > 0) return { kind: "blocked", findings: review.blocking, theirs };
+      if (review.toConfirm.length > 0) {
+        hasAsked = true;
+        const isConfirmed = await submission.confirm({
+          title: "Save with warnings?",
+          confirmLabel: "Save anyway",
+          findings: review.toConfirm,
+          changes: { heading: "What changes", items: differences(current, after) },
+          theirs,
+        });
+        if (!isConfirmed) return;
+      }
+      if (hasAsked) {
+        // The admin took time to decide: what they decided on must still be what is stored.
+        const again = await readCurrent();
+        if (again === null || !isSameStrategy(again, current)) {
+          if (round + 1 >= MAX_SAVE_ROUNDS) {
+            return {
+              kind: "nothing-to-save",
+              message:
+                "Not saved: someone else keeps changing this strategy. The form shows their latest values; save again when they are done.",
+            };
+          }
+          current = again;
+          continue;
+        }
+      }
+      try {
+        await update.mutateAsync({ id: loaded.id, patch, after, refresh: lastListView() });
+      } catch (error) {
+        if (error instanceof SetObjectError && error.type === "notFound") {
+          // Deleted between the read and the write.
+          rememberServerVersion(queryClient, loaded.id, null);
+          return recreate(submission, baseline);
+        }
+        throw error;
+      }
+      leaveWith({ before: "Saved ", name: loaded.name, after: ".", theirs });
       return;
     }
-    await update.mutateAsync({ id: loaded.id, patch: finalPatch, refresh: lastListView() });
-    leaveWith(`Saved “${loaded.name}”.`);
   };
+
+  const save = async (submission: Submission): Promise<SubmitOutcome> => {
+    setIsSaving(true);
+    try {
+      return await saveRounds(submission);
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  const onHasChangesChange = useCallback((value: boolean) => setHasChanges(value), []);
+
+  if (isDeletedMeanwhile && !hasChanges) return <NotFound id={loaded.id} name={loaded.name} />;
 
   const destroyError = destroy.isError
     ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
@@ -193,10 +377,11 @@ function EditStrategy({
 
   return (
     <section aria-labelledby="edit-heading">
-      <title>{`${loaded.name} · TLS Strategies · Stalwart`}</title>
+      <title>{`${isolatedText(loaded.name)} · TLS Strategies · Stalwart`}</title>
       <div className="toolbar">
-        <h2 id="edit-heading">
-          {isReadOnly ? "" : "Edit "}“{loaded.name}”
+        <h2 id="edit-heading" className="wrap-anywhere">
+          {isReadOnly ? "" : "Edit "}
+          <QuotedName name={loaded.name} />
         </h2>
         {permissions.canCreate ? (
           <Link href={duplicatePath(loaded.id)} className="button">
@@ -211,16 +396,51 @@ function EditStrategy({
           {TLS_STRATEGY_PERMISSIONS.update}” permission.
         </Notice>
       ) : null}
-      {notice ? <Notice tone="info">{notice}</Notice> : null}
+      {isDeletedMeanwhile ? null : theirsSinceOpened.length > 0 ? (
+        <Notice tone="info">
+          <p>Someone else changed this strategy since you opened it:</p>
+          <ChangeList changes={theirsSinceOpened} />
+          <p>
+            Fields you had not changed now show their values, and what you typed is kept. Where you
+            changed a field too, you choose which value stays when you save.
+          </p>
+        </Notice>
+      ) : adopted.length > 0 ? (
+        <Notice tone="info">
+          <p>Someone else changed this strategy; the form now shows what is stored:</p>
+          <ChangeList changes={adopted} />
+        </Notice>
+      ) : null}
+      {isDeletedMeanwhile ? (
+        <Notice tone="info">
+          <QuotedName name={loaded.name} /> was deleted by someone else while you were editing it.
+          What you typed is still here
+          {permissions.canCreate
+            ? ": Save offers to create it again with your values."
+            : ", but your account may not create strategies, so it cannot be created again from here."}
+        </Notice>
+      ) : null}
+      {readError && !(readError instanceof UnauthorizedError) ? (
+        <Notice tone="error">
+          <p>
+            Could not check this strategy for changes made elsewhere. {describeError(readError)}{" "}
+            What you typed is kept.
+          </p>
+          <button type="button" className="button" onClick={onRetryRead}>
+            Check again
+          </button>
+        </Notice>
+      ) : null}
       <TlsStrategyForm
         mode="edit"
-        defaultValues={toFormValues(loaded)}
         baseline={loaded}
         isReadOnly={isReadOnly}
         permission={TLS_STRATEGY_PERMISSIONS.update}
         onSubmit={save}
+        onHasChangesChange={onHasChangesChange}
+        controlRef={form}
         actions={
-          permissions.canDestroy ? (
+          permissions.canDestroy && !isDeletedMeanwhile ? (
             <button
               type="button"
               className="button button-danger"
@@ -237,7 +457,11 @@ function EditStrategy({
 
       <ConfirmDialog
         isOpen={isConfirmingDelete}
-        title={`Delete “${loaded.name}”?`}
+        title={
+          <>
+            Delete <QuotedName name={loaded.name} />?
+          </>
+        }
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
@@ -248,75 +472,69 @@ function EditStrategy({
             destroy.mutateAsync({ ids: [loaded.id], refresh: lastListView() }),
           )
             .then(({ failed }) => {
-              if (failed.length === 0) leaveWith(`Deleted “${loaded.name}”.`);
+              if (failed.length === 0)
+                leaveWith({ before: "Deleted ", name: loaded.name, after: "." });
             })
             .catch(() => undefined)
         }
       >
         {isUsed ? (
           <p className="finding finding-warning">
-            <strong>Warning: </strong>the outbound strategy picks “{loaded.name}” by name. Once it
-            is deleted, delivery that would use it silently falls back to Stalwart's built-in TLS
-            defaults.
+            <strong>Warning: </strong>the outbound strategy picks <QuotedName name={loaded.name} />{" "}
+            by name. Once it is deleted, delivery that would use it silently falls back to
+            Stalwart's built-in TLS defaults.
           </p>
         ) : null}
-        <p>The TLS strategy “{loaded.name}” will be deleted. This cannot be undone.</p>
+        <p>
+          The TLS strategy <QuotedName name={loaded.name} /> will be deleted. This cannot be undone.
+        </p>
       </ConfirmDialog>
 
       <ConfirmDialog
-        isOpen={decision?.kind === "clashes"}
+        isOpen={clashes !== null}
         title="Someone else changed this strategy"
         confirmLabel="Save"
         cancelLabel="Cancel"
         tone="primary"
-        onConfirm={() => decision?.resolve(choices)}
-        onCancel={() => decision?.resolve(null)}
+        onConfirm={() => clashes?.resolve(choices)}
+        onCancel={() => clashes?.resolve(null)}
       >
         <p>
           Since you opened it, these fields were changed by someone else as well as by you. Choose,
           for each, which value to keep. Your other changes are saved as they are.
         </p>
-        {decision?.kind === "clashes"
-          ? decision.clashes.map((clash) => (
-              <fieldset key={clash.key} className="clash">
-                <legend>{FIELDS[clash.key].label}</legend>
-                <p className="muted">When you opened it: {displayValue(clash.key, clash.loaded)}</p>
-                <label>
-                  <input
-                    type="radio"
-                    name={`clash-${clash.key}`}
-                    checked={choices[clash.key] === "theirs"}
-                    onChange={() => setChoices((c) => ({ ...c, [clash.key]: "theirs" }))}
-                  />{" "}
-                  Keep theirs: {displayValue(clash.key, clash.theirs)}
-                </label>
-                <label>
-                  <input
-                    type="radio"
-                    name={`clash-${clash.key}`}
-                    checked={choices[clash.key] === "mine"}
-                    onChange={() => setChoices((c) => ({ ...c, [clash.key]: "mine" }))}
-                  />{" "}
-                  Keep mine: {displayValue(clash.key, clash.mine)}
-                </label>
-              </fieldset>
-            ))
-          : null}
-      </ConfirmDialog>
-
-      <ConfirmDialog
-        isOpen={decision?.kind === "deleted"}
-        title={`“${loaded.name}” was deleted`}
-        confirmLabel="Create it again with my values"
-        cancelLabel="Keep editing"
-        tone="primary"
-        onConfirm={() => decision?.resolve("recreate")}
-        onCancel={() => decision?.resolve(null)}
-      >
-        <p>
-          Someone deleted this strategy while you were editing it. You can create it again, under
-          the same name, with the values in your form.
-        </p>
+        {clashes && clashes.theirs.length > 0 ? (
+          <>
+            <h3>Also changed by someone else, and kept</h3>
+            <ChangeList changes={clashes.theirs} />
+          </>
+        ) : null}
+        {(clashes?.items ?? []).map((clash) => (
+          <fieldset key={clash.key} className="clash">
+            <legend>{FIELDS[clash.key].label}</legend>
+            <p className="muted">
+              When you opened it: <ShownText text={displayValue(clash.key, clash.loaded)} />
+            </p>
+            <label>
+              <input
+                type="radio"
+                name={`clash-${clash.key}`}
+                checked={choices[clash.key] === "theirs"}
+                onChange={() => setChoices((c) => ({ ...c, [clash.key]: "theirs" }))}
+              />{" "}
+              Keep theirs: <ShownText text={displayValue(clash.key, clash.theirs)} />
+            </label>
+            <label>
+              <input
+                type="radio"
+                name={`clash-${clash.key}`}
+                checked={choices[clash.key] === "mine"}
+                onChange={() => setChoices((c) => ({ ...c, [clash.key]: "mine" }))}
+              />{" "}
+              Keep mine: <ShownText text={displayValue(clash.key, clash.mine)} />
+            </label>
+          </fieldset>
+        ))}
       </ConfirmDialog>
     </section>
   );
@@ -327,15 +545,15 @@ export function UsageNotice({ name, usage }: { name: string; usage: TlsUsage | u
   if (!usage.isKnown) {
     return (
       <p className="muted">
-        Whether the outbound strategy uses “{name}” is unknown: {usage.reason}.
+        Whether the outbound strategy uses <QuotedName name={name} /> is unknown: {usage.reason}.
       </p>
     );
   }
   if (!usage.names.has(name)) return null;
   return (
     <p>
-      <span className="badge badge-used">Used by the outbound strategy</span> Delivery picks “{name}
-      ” by name in the outbound strategy's TLS rule.
+      <span className="badge badge-used">Used by the outbound strategy</span> Delivery picks{" "}
+      <QuotedName name={name} /> by name in the outbound strategy's TLS rule.
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type Path, useForm } from "react-hook-form";
 import { Link } from "wouter";
 import { useJmapClient, useWithReauthentication } from "../../app/auth";
@@ -8,27 +8,42 @@ import { useUnsavedChangesGuard } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Field } from "../../components/field";
 import { Notice } from "../../components/notice";
+import { hiddenCharacters, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { RequestError, SetObjectError, TransportError } from "../../jmap/errors";
 import { TLS_POLICIES } from "../../jmap/protocol";
+import { ChangeList } from "./change-list";
+import {
+  applyPatch,
+  type Change,
+  type Comparison,
+  compareWithBaseline,
+  displayValue,
+  type EditableProperty,
+  editedProperties,
+  isSameStrategy,
+  type StrategyValues,
+} from "./changes";
 import { describeDuration, formatDuration, parseDuration } from "./duration";
 import {
-  NAME_PATTERN,
+  createFormSchema,
+  editFormSchema,
+  nameProblem,
   type TlsStrategyFormInput,
   type TlsStrategyFormOutput,
-  tlsStrategyFormSchema,
+  toFormValues,
 } from "./form-schema";
 import { lastListPath } from "./last-list-view";
 import { editPath } from "./paths";
 import { tlsStrategyQueries } from "./queries";
+import { FIELDS, POLICY_LABELS, STRATEGY_DEFAULTS } from "./schema";
 import {
-  FIELDS,
-  POLICY_LABELS,
-  STRATEGY_DEFAULTS,
-  type TlsStrategy,
-  type TlsStrategyProperty,
-} from "./schema";
-import { type Finding, reviewSecurity } from "./security-rules";
+  anchorField,
+  type Finding,
+  reviewSecurity,
+  type SecurityField,
+  type SecurityValues,
+} from "./security-rules";
 
 type FieldName = Path<TlsStrategyFormInput>;
 type DefaultedField = keyof typeof STRATEGY_DEFAULTS;
@@ -36,35 +51,72 @@ type DefaultedField = keyof typeof STRATEGY_DEFAULTS;
 const FORM_FIELDS = new Set<string>(Object.keys(FIELDS));
 const NAME_CHECK_DELAY_MS = 400;
 
-/** A value as the admin reads it: "Required", "5m", "Yes", "(none)". */
-export function displayValue(key: TlsStrategyProperty, value: unknown): string {
-  if (value === null || value === "") return "(none)";
-  if (key === "dane" || key === "mtaSts" || key === "startTls")
-    return POLICY_LABELS[value as TlsStrategy["dane"]];
-  if (key === "allowInvalidCerts") return value ? "Yes" : "No";
-  if (key === "tlsTimeout" || key === "mtaStsTimeout") return formatDuration(value as number);
-  return String(value);
-}
-
 /** The form's text for a default, as the field holds it. */
 function defaultInput(key: DefaultedField): string | boolean | null {
   const value = STRATEGY_DEFAULTS[key];
   return typeof value === "number" ? formatDuration(value) : value;
 }
 
+const findingId = (finding: Finding) => `finding-${finding.id}`;
+const PROBLEM_ID = "save-refused";
+
+/** A confirmation before saving: the findings to accept and what the save changes. */
+export interface ConfirmRequest {
+  title: ReactNode;
+  confirmLabel: string;
+  cancelLabel?: string;
+  /** What to accept: introduced or changed by this save, or not seen on screen. */
+  findings: Finding[];
+  /** What this save changes ("What changes") or how it differs from the defaults. */
+  changes: { heading: string; items: Change[] };
+  /** What someone else changed since the form was loaded, kept by this save. */
+  theirs: Change[];
+  intro?: ReactNode;
+}
+
+/** What the form hands to the page when the admin saves valid values. */
+export interface Submission {
+  values: TlsStrategyFormOutput;
+  /** The form against its baseline, by meaning: the patch a save sends. */
+  comparison: Comparison;
+  /** The values the admin reviewed on screen, for the security review of the save. */
+  seen: SecurityValues;
+  /** Asks the admin to confirm; resolves true to go on. */
+  confirm: (request: ConfirmRequest) => Promise<boolean>;
+}
+
+/** Why a save did not go out, shown in the form (the page decides, after its own checks). */
+export type SubmitOutcome =
+  | { kind: "blocked"; findings: Finding[]; theirs: Change[] }
+  | { kind: "nothing-to-save"; message: string }
+  | undefined;
+
 interface TlsStrategyFormProps {
   mode: "create" | "edit";
-  defaultValues: TlsStrategyFormInput;
-  /** What the values are compared with in the summary of changes. */
-  baseline: Omit<TlsStrategy, "id">;
+  /**
+   * What the form starts from and what "changed" is measured against: the stored strategy
+   * (edit), or the defaults or the strategy being duplicated (create). A new baseline resets
+   * the form only while it holds no changes; the page passes one only then.
+   */
+  baseline: StrategyValues;
   /** Rejects with the client's typed errors; they are shown on their fields. */
-  onSubmit: (values: TlsStrategyFormOutput) => Promise<void>;
+  onSubmit: (submission: Submission) => Promise<SubmitOutcome>;
   /** The permission a `forbidden` answer means is missing. */
   permission: string;
   /** A view without saving, for an admin who may not change strategies. */
   isReadOnly?: boolean;
   /** More buttons next to the submit button (Delete on the edit page). */
   actions?: ReactNode;
+  /** Told whenever it changes whether the form holds anything a save or a leave would touch. */
+  onHasChangesChange?: (hasChanges: boolean) => void;
+  /** For the page: which properties the admin has edited, read at the moment of asking. */
+  controlRef?: Ref<FormControl>;
+}
+
+/** What a page may ask of the form while it runs (between renders). */
+export interface FormControl {
+  /** The properties whose text differs in meaning from the baseline, or cannot be read. */
+  editedProperties: () => EditableProperty[];
 }
 
 interface NameConflict {
@@ -72,44 +124,81 @@ interface NameConflict {
   id: string;
 }
 
-interface Review {
-  warnings: Finding[];
-  changes: { label: string; from: string; to: string }[];
-  resolve: (isConfirmed: boolean) => void;
+type FormProblem =
+  | { kind: "error"; message: string; canRetry: boolean }
+  | { kind: "blocked"; findings: Finding[]; theirs: Change[] }
+  | { kind: "info"; message: string };
+
+function securityValues(values: StrategyValues): SecurityValues {
+  const { startTls, dane, mtaSts, allowInvalidCerts, tlsTimeout, mtaStsTimeout } = values;
+  return { startTls, dane, mtaSts, allowInvalidCerts, tlsTimeout, mtaStsTimeout };
 }
 
 export function TlsStrategyForm({
   mode,
-  defaultValues,
   baseline,
   onSubmit,
   permission,
   isReadOnly = false,
   actions,
+  onHasChangesChange,
+  controlRef,
 }: TlsStrategyFormProps) {
   const isEdit = mode === "edit";
   const client = useJmapClient();
   const withReauthentication = useWithReauthentication();
-  const [formError, setFormError] = useState<{ message: string; canRetry: boolean } | null>(null);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
   const [conflict, setConflict] = useState<NameConflict | null>(null);
-  const [review, setReview] = useState<Review | null>(null);
-  const [lastValues, setLastValues] = useState<TlsStrategyFormOutput | null>(null);
+  const [confirmation, setConfirmation] = useState<
+    (ConfirmRequest & { resolve: (isConfirmed: boolean) => void }) | null
+  >(null);
   const {
     register,
     handleSubmit,
     watch,
+    getValues,
     setError,
     setValue,
-    formState: { errors, isDirty, isSubmitting },
+    formState: { errors, isSubmitting },
   } = useForm<TlsStrategyFormInput, unknown, TlsStrategyFormOutput>({
-    resolver: zodResolver(tlsStrategyFormSchema),
-    defaultValues,
+    resolver: zodResolver(isEdit ? editFormSchema : createFormSchema),
+    defaultValues: toFormValues(baseline),
     mode: "onTouched",
   });
-  useUnsavedChangesGuard(isDirty && !isReadOnly);
+
+  // --- What the form would change, by meaning (one comparison for everything, issue 7 §1).
+  const input = watch();
+  const comparison = compareWithBaseline(baseline, input, mode);
+  const hasChanges = comparison.hasChanges && !isReadOnly;
+  useUnsavedChangesGuard(hasChanges);
+  useEffect(() => onHasChangesChange?.(hasChanges), [hasChanges, onHasChangesChange]);
+
+  // A new baseline (the server's newer version) shows in every field the admin has not
+  // edited; what the admin typed stays (issue 7 §2).
+  const shownBaseline = useRef(baseline);
+  useImperativeHandle(
+    controlRef,
+    () => ({
+      editedProperties: () =>
+        editedProperties(compareWithBaseline(shownBaseline.current, getValues(), mode)),
+    }),
+    [getValues, mode],
+  );
+  useEffect(() => {
+    const previous = shownBaseline.current;
+    if (isSameStrategy(previous, baseline)) return;
+    const edited = editedProperties(compareWithBaseline(previous, getValues(), mode));
+    shownBaseline.current = baseline;
+    const next = toFormValues(baseline);
+    for (const key of Object.keys(next) as (keyof TlsStrategyFormInput)[]) {
+      if (key === "name" ? mode === "create" : edited.includes(key)) continue;
+      if (getValues(key) !== next[key])
+        setValue(key, next[key] as never, { shouldValidate: false });
+    }
+  }, [baseline, getValues, setValue, mode]);
 
   // --- Is the name free? Asked while typing, before the server is asked to create it.
-  const typedName = watch("name").trim();
+  const typedName = input.name.trim();
   const [checkedName, setCheckedName] = useState("");
   useEffect(() => {
     const timer = setTimeout(() => setCheckedName(typedName), NAME_CHECK_DELAY_MS);
@@ -117,35 +206,37 @@ export function TlsStrategyForm({
   }, [typedName]);
   const nameCheck = useQuery({
     ...tlsStrategyQueries.byName(client, checkedName),
-    enabled: !isEdit && NAME_PATTERN.test(checkedName),
+    enabled: !isEdit && nameProblem(checkedName) === null,
   });
   const takenBy = !isEdit && nameCheck.data && checkedName === typedName ? nameCheck.data : null;
 
   // --- The security review, live, from what the form holds now.
-  const watched = watch();
-  const tlsTimeout = parseDuration(watched.tlsTimeout);
-  const mtaStsTimeout = parseDuration(watched.mtaStsTimeout);
-  const findings = reviewSecurity({
-    startTls: watched.startTls,
-    dane: watched.dane,
-    mtaSts: watched.mtaSts,
-    allowInvalidCerts: watched.allowInvalidCerts,
-    tlsTimeout: tlsTimeout.ok ? tlsTimeout.ms : STRATEGY_DEFAULTS.tlsTimeout,
-    mtaStsTimeout: mtaStsTimeout.ok ? mtaStsTimeout.ms : STRATEGY_DEFAULTS.mtaStsTimeout,
-  })
-    .filter((finding) => (finding.id === "tlsTimeout-unusual" ? tlsTimeout.ok : true))
-    .filter((finding) => (finding.id === "mtaStsTimeout-unusual" ? mtaStsTimeout.ok : true));
-  const securityErrors = findings.filter((f) => f.severity === "error");
-  const warnings = findings.filter((f) => f.severity === "warning");
+  const seen = securityValues(applyPatch(baseline, comparison.patch));
+  const unreadable: readonly string[] = comparison.unreadable;
+  const findings = reviewSecurity(seen).filter(
+    (finding) => !finding.fields.some((field) => unreadable.includes(field)),
+  );
+  const findingsOf = (field: SecurityField) => findings.filter((f) => f.fields.includes(field));
 
-  const save = async (values: TlsStrategyFormOutput) => {
-    setFormError(null);
+  const confirm = (request: ConfirmRequest) =>
+    new Promise<boolean>((resolve) => setConfirmation({ ...request, resolve })).finally(() =>
+      setConfirmation(null),
+    );
+
+  const save = async (submission: Omit<Submission, "confirm">) => {
+    setProblem(null);
     setConflict(null);
-    setLastValues(values);
     try {
-      await withReauthentication(() => onSubmit(values));
+      const outcome = await withReauthentication(() => onSubmit({ ...submission, confirm }));
+      if (outcome?.kind === "blocked") {
+        setProblem(outcome);
+        // Read first: why it was refused. The fields above show the same finding.
+        setTimeout(() => document.getElementById(PROBLEM_ID)?.focus(), 0);
+      } else if (outcome?.kind === "nothing-to-save") {
+        setProblem({ kind: "info", message: outcome.message });
+      }
     } catch (error) {
-      showServerError(error, values);
+      showServerError(error, submission.values);
     }
   };
 
@@ -154,7 +245,7 @@ export function TlsStrategyForm({
     if (!(error instanceof SetObjectError)) {
       const canRetry =
         error instanceof TransportError || (error instanceof RequestError && error.status >= 500);
-      setFormError({ message: describeError(error, { permission }), canRetry });
+      setProblem({ kind: "error", message: describeError(error, { permission }), canRetry });
       return;
     }
     const { setError: serverError } = error;
@@ -184,44 +275,22 @@ export function TlsStrategyForm({
       setError(property as FieldName, { type: "server", message }, { shouldFocus: index === 0 });
     });
     if (known.length === 0)
-      setFormError({ message: describeError(error, { permission }), canRetry: false });
+      setProblem({ kind: "error", message: describeError(error, { permission }), canRetry: false });
   };
 
   const submit = handleSubmit(async (values) => {
-    setFormError(null);
+    setProblem(null);
     if (takenBy) {
       setConflict({ name: values.name, id: takenBy });
       setError("name", { type: "server", message: "" }, { shouldFocus: true });
       return;
     }
-    if (securityErrors.length > 0) {
-      setFormError({
-        message: "This combination cannot deliver mail: see the security review above.",
-        canRetry: false,
-      });
-      document.getElementById("security-review")?.focus();
-      return;
-    }
-    if (warnings.length > 0) {
-      const changes = (Object.keys(FIELDS) as TlsStrategyProperty[])
-        .filter((key) => key !== "name" && values[key] !== baseline[key])
-        .map((key) => ({
-          label: FIELDS[key].label,
-          from: displayValue(key, baseline[key]),
-          to: displayValue(key, values[key]),
-        }));
-      const isConfirmed = await new Promise<boolean>((resolve) =>
-        setReview({ warnings, changes, resolve }),
-      );
-      setReview(null);
-      if (!isConfirmed) return;
-    }
-    await save(values);
+    await save({ values, comparison, seen });
   });
 
   const resetButton = (name: DefaultedField) => {
     const fallback = defaultInput(name);
-    const current = watched[name as keyof TlsStrategyFormInput];
+    const current = input[name as keyof TlsStrategyFormInput];
     const parsed = parseDuration(String(current));
     const isDefault =
       name === "tlsTimeout" || name === "mtaStsTimeout"
@@ -246,38 +315,83 @@ export function TlsStrategyForm({
     );
   };
 
-  const defaultNote = (name: DefaultedField) => (
+  const defaultNote = (name: DefaultedField, extra = "") => (
     <>
-      {FIELDS[name].help} Default: {displayValue(name, STRATEGY_DEFAULTS[name])}.{" "}
-      {resetButton(name)}
+      {FIELDS[name].help}
+      {extra} Default: {displayValue(name, STRATEGY_DEFAULTS[name])}. {resetButton(name)}
     </>
   );
 
+  /** The findings shown beside a field: those whose last field (in form order) it is. */
+  const findingNotes = (field: SecurityField) => {
+    const anchored = findings.filter((finding) => anchorField(finding) === field);
+    if (anchored.length === 0) return null;
+    return (
+      <ul className="field-findings">
+        {anchored.map((finding) => (
+          <li
+            key={finding.id}
+            id={findingId(finding)}
+            className={`finding finding-${finding.severity}`}
+          >
+            <strong>{finding.severity === "error" ? "Error: " : "Warning: "}</strong>
+            {finding.message}
+          </li>
+        ))}
+      </ul>
+    );
+  };
+  const findingIds = (field: SecurityField) => findingsOf(field).map(findingId);
+
   const durationDetail = (name: "tlsTimeout" | "mtaStsTimeout") => {
-    const parsed = parseDuration(watched[name]);
+    const parsed = parseDuration(input[name]);
     return parsed.ok && !errors[name] ? `= ${describeDuration(parsed.ms)}` : null;
   };
 
-  const nameDetail =
-    !isEdit &&
-    !takenBy &&
+  const revealed = (text: string, kind: "name" | "text") =>
+    hiddenCharacters(text, kind).length > 0 ? (
+      <>
+        Contains invisible or direction-changing characters, shown here as{" "}
+        <ShownText text={text} kind={kind} />.
+      </>
+    ) : null;
+
+  const nameDetail = isEdit ? (
+    revealed(input.name, "name")
+  ) : !takenBy &&
     nameCheck.data === null &&
     checkedName === typedName &&
-    NAME_PATTERN.test(typedName)
-      ? `“${typedName}” is free.`
-      : null;
+    nameProblem(typedName) === null ? (
+    <>
+      “<ShownText text={typedName} />” is free.
+    </>
+  ) : null;
   const shownConflict = conflict ?? (takenBy ? { name: typedName, id: takenBy } : null);
   const nameError = shownConflict ? (
     <>
-      A strategy named “{shownConflict.name}” already exists.{" "}
-      <Link href={editPath(shownConflict.id)}>Open “{shownConflict.name}”</Link>
+      A strategy named “<ShownText text={shownConflict.name} />” already exists.{" "}
+      <Link href={editPath(shownConflict.id)}>
+        Open “<ShownText text={shownConflict.name} />”
+      </Link>
     </>
   ) : (
     errors.name?.message
   );
 
+  const policyHelp = {
+    dane: " With Optional or Required, a DNSSEC “bogus” answer defers mail to that domain; if the server's resolver cannot validate DNSSEC, Stalwart turns DANE off without a word.",
+    mtaSts: " Policies in testing mode are not enforced.",
+    startTls: "",
+  } as const;
+
   const policySelect = (name: "dane" | "mtaSts" | "startTls") => (
-    <Field label={FIELDS[name].label} help={defaultNote(name)} error={errors[name]?.message}>
+    <Field
+      label={FIELDS[name].label}
+      help={defaultNote(name, policyHelp[name])}
+      error={errors[name]?.message}
+      describedBy={findingIds(name)}
+      notes={findingNotes(name)}
+    >
       {(control) => (
         <select {...control} disabled={isReadOnly} {...register(name)}>
           {TLS_POLICIES.map((policy) => (
@@ -296,6 +410,8 @@ export function TlsStrategyForm({
       help={defaultNote(name)}
       detail={durationDetail(name)}
       error={errors[name]?.message}
+      describedBy={findingIds(name)}
+      notes={findingNotes(name)}
     >
       {(control) => (
         <input
@@ -309,6 +425,14 @@ export function TlsStrategyForm({
       )}
     </Field>
   );
+
+  const certificateDescription = [
+    errors.allowInvalidCerts ? "allowInvalidCerts-error" : null,
+    ...findingIds("allowInvalidCerts"),
+    "allowInvalidCerts-help",
+  ]
+    .filter(Boolean)
+    .join(" ");
 
   return (
     <form onSubmit={submit} noValidate className="form">
@@ -335,6 +459,7 @@ export function TlsStrategyForm({
         <Field
           label={FIELDS.description.label}
           help={FIELDS.description.help}
+          detail={revealed(input.description, "text")}
           error={errors.description?.message}
         >
           {(control) => (
@@ -361,11 +486,7 @@ export function TlsStrategyForm({
             type="checkbox"
             id="allowInvalidCerts"
             disabled={isReadOnly}
-            aria-describedby={
-              errors.allowInvalidCerts
-                ? "allowInvalidCerts-error allowInvalidCerts-help"
-                : "allowInvalidCerts-help"
-            }
+            aria-describedby={certificateDescription}
             aria-invalid={Boolean(errors.allowInvalidCerts)}
             {...register("allowInvalidCerts")}
           />
@@ -376,9 +497,11 @@ export function TlsStrategyForm({
             </p>
           ) : null}
           <p className="field-help" id="allowInvalidCerts-help">
-            {FIELDS.allowInvalidCerts.help} Accepting them removes protection against interception.
+            {FIELDS.allowInvalidCerts.help} Accepting them removes protection against interception;
+            domains with an enforcing MTA-STS policy have their certificates checked anyway.
             Default: No. {resetButton("allowInvalidCerts")}
           </p>
+          {findingNotes("allowInvalidCerts")}
         </div>
       </fieldset>
 
@@ -388,52 +511,45 @@ export function TlsStrategyForm({
         {durationInput("mtaStsTimeout")}
       </fieldset>
 
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focused when saving is refused, so it is read first */}
+      {/* Focusable by script only (tabIndex -1): focused when a save is refused, so it is read first. */}
       <section
         id="security-review"
         aria-labelledby="security-review-heading"
         className="card review"
-        tabIndex={-1}
       >
         <h3 id="security-review-heading">Security review</h3>
-        {findings.length === 0 ? (
-          <p className="muted">
-            No concerns: these settings deliver mail with opportunistic or required TLS.
-          </p>
-        ) : (
-          <ul aria-live="polite">
-            {findings.map((finding) => (
-              <li key={finding.id} className={`finding finding-${finding.severity}`}>
-                <strong>{finding.severity === "error" ? "Error: " : "Warning: "}</strong>
-                {finding.message}
-              </li>
-            ))}
-          </ul>
-        )}
+        {/* Always present, so that the first finding to appear is announced too. */}
+        <div aria-live="polite">
+          {findings.length === 0 ? (
+            <p className="muted">
+              No concerns: these settings deliver mail with opportunistic or required TLS.
+            </p>
+          ) : (
+            <ul>
+              {findings.map((finding) => (
+                <li key={finding.id} className={`finding finding-${finding.severity}`}>
+                  <strong>{finding.severity === "error" ? "Error: " : "Warning: "}</strong>
+                  {finding.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       </section>
 
-      {formError ? (
-        <Notice tone="error">
-          <p>{formError.message}</p>
-          {formError.canRetry && lastValues ? (
-            <button
-              type="button"
-              className="button"
-              onClick={() => void save(lastValues)}
-              disabled={isSubmitting}
-            >
-              Try again
-            </button>
-          ) : null}
-        </Notice>
-      ) : null}
+      <FormProblemNotice
+        problem={problem}
+        // What is on screen now is what a retry saves, through the same checks.
+        onRetry={() => void submit()}
+        isRetrying={isSubmitting}
+      />
 
       <div className="actions">
         {isReadOnly ? null : (
           <button
             type="submit"
             className="button button-primary"
-            disabled={isSubmitting || (isEdit && !isDirty)}
+            disabled={isSubmitting || (isEdit && !comparison.hasChanges)}
           >
             {isSubmitting ? (isEdit ? "Saving…" : "Creating…") : isEdit ? "Save" : "Create"}
           </button>
@@ -445,32 +561,77 @@ export function TlsStrategyForm({
       </div>
 
       <ConfirmDialog
-        isOpen={review !== null}
-        title={isEdit ? "Save with warnings?" : "Create with warnings?"}
-        confirmLabel={isEdit ? "Save anyway" : "Create anyway"}
-        cancelLabel="Go back"
+        isOpen={confirmation !== null}
+        title={confirmation?.title ?? ""}
+        confirmLabel={confirmation?.confirmLabel ?? ""}
+        cancelLabel={confirmation?.cancelLabel ?? "Go back"}
         tone="primary"
-        onConfirm={() => review?.resolve(true)}
-        onCancel={() => review?.resolve(false)}
+        onConfirm={() => confirmation?.resolve(true)}
+        onCancel={() => confirmation?.resolve(false)}
       >
-        <ul className="warning-list">
-          {review?.warnings.map((warning) => (
-            <li key={warning.id}>{warning.message}</li>
-          ))}
-        </ul>
-        {review && review.changes.length > 0 ? (
+        {confirmation?.intro}
+        {confirmation && confirmation.findings.length > 0 ? (
+          <ul className="warning-list">
+            {confirmation.findings.map((finding) => (
+              <li key={finding.id}>{finding.message}</li>
+            ))}
+          </ul>
+        ) : null}
+        {confirmation && confirmation.changes.items.length > 0 ? (
           <>
-            <h3>{isEdit ? "What changes" : "Different from the defaults"}</h3>
-            <ul className="change-list">
-              {review.changes.map((change) => (
-                <li key={change.label}>
-                  {change.label}: {change.from} → {change.to}
-                </li>
-              ))}
-            </ul>
+            <h3>{confirmation.changes.heading}</h3>
+            <ChangeList changes={confirmation.changes.items} />
+          </>
+        ) : null}
+        {confirmation && confirmation.theirs.length > 0 ? (
+          <>
+            <h3>Changed by someone else since you opened it</h3>
+            <ChangeList changes={confirmation.theirs} />
           </>
         ) : null}
       </ConfirmDialog>
     </form>
+  );
+}
+
+function FormProblemNotice({
+  problem,
+  onRetry,
+  isRetrying,
+}: {
+  problem: FormProblem | null;
+  onRetry: () => void;
+  isRetrying: boolean;
+}) {
+  if (!problem) return null;
+  if (problem.kind === "info") return <Notice tone="info">{problem.message}</Notice>;
+  if (problem.kind === "blocked") {
+    return (
+      <Notice tone="error" id={PROBLEM_ID}>
+        <p>Not saved. This combination cannot deliver mail:</p>
+        <ul>
+          {problem.findings.map((finding) => (
+            <li key={finding.id}>{finding.message}</li>
+          ))}
+        </ul>
+        {problem.theirs.length > 0 ? (
+          <>
+            <p>Changed by someone else since you opened it (your save would have kept these):</p>
+            <ChangeList changes={problem.theirs} />
+            <p>Change the fields above to settle it: your values replace theirs.</p>
+          </>
+        ) : null}
+      </Notice>
+    );
+  }
+  return (
+    <Notice tone="error">
+      <p>{problem.message}</p>
+      {problem.canRetry ? (
+        <button type="button" className="button" onClick={onRetry} disabled={isRetrying}>
+          Try again
+        </button>
+      ) : null}
+    </Notice>
   );
 }

@@ -2,11 +2,14 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { useJmapClient, usePermissions, useWithReauthentication } from "../../app/auth";
+import { useWorkInProgress } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
+import { QuotedName, revealHidden, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { formatDuration } from "./duration";
+import { FlashNotice, useFlashMessage } from "./flash";
 import { rememberListView } from "./last-list-view";
 import {
   type ListView,
@@ -55,21 +58,6 @@ function PolicyCell({ value }: { value: TlsStrategy["dane"] }) {
   return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
 }
 
-/**
- * A message handed over by the page that navigated here ("Deleted “x”."). It is shown once:
- * the history entry forgets it, so a reload or Back does not show it again.
- */
-function useFlashNotice(): string | null {
-  const [notice] = useState<string | null>(() => {
-    const state = window.history.state as { notice?: unknown } | null;
-    return typeof state?.notice === "string" ? state.notice : null;
-  });
-  useEffect(() => {
-    if (notice) window.history.replaceState(null, "", window.location.href);
-  }, [notice]);
-  return notice;
-}
-
 /** The list's view, read from and written to the query string. */
 function useListView(): [
   ListView,
@@ -113,7 +101,7 @@ function StrategyList() {
   const permissions = usePermissions();
   const withReauthentication = useWithReauthentication();
   const usage = useQuery(outboundQueries.tlsUsage(client)).data;
-  const flashNotice = useFlashNotice();
+  const flash = useFlashMessage();
   const [view, setView] = useListView();
   const list = useQuery({
     ...tlsStrategyQueries.list(client, view),
@@ -139,14 +127,19 @@ function StrategyList() {
   }, [view.search]);
 
   // Typing searches after a pause; each keystroke does not become a request.
+  const setViewRef = useRef(setView);
+  setViewRef.current = setView;
   useEffect(() => {
     if (searchText === view.search) return;
     const timer = setTimeout(() => {
       lastUrlSearch.current = searchText;
-      setView({ search: searchText, page: 1 }, { replace: true });
+      setViewRef.current({ search: searchText, page: 1 }, { replace: true });
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  });
+  }, [searchText, view.search]);
+
+  // A selection, or a search typed but not yet run, is work an expired sign-in must not end.
+  useWorkInProgress(selected.size > 0 || searchText !== view.search);
 
   const data = list.data;
   const pageCount = data ? Math.max(1, Math.ceil(data.total / view.size)) : 1;
@@ -197,7 +190,14 @@ function StrategyList() {
     void withReauthentication(() => destroy.mutateAsync({ ids: [...names.keys()], refresh: view }))
       .then((result) => {
         setOutcome({ outcome: result, names });
-        setSelected(new Map(result.failed.map(({ id }) => [id, names.get(id) ?? id])));
+        // What the server reports gone leaves the selection; what it refused stays, to retry.
+        setSelected(
+          new Map(
+            result.failed
+              .filter(({ error }) => error.type !== "notFound")
+              .map(({ id }) => [id, names.get(id) ?? id]),
+          ),
+        );
         setIsConfirmingDelete(false);
       })
       .catch(() => undefined);
@@ -226,7 +226,7 @@ function StrategyList() {
         ) : null}
       </div>
 
-      {flashNotice ? <Notice tone="success">{flashNotice}</Notice> : null}
+      {flash ? <FlashNotice message={flash} /> : null}
       {outcome ? <DestroyReport outcome={outcome.outcome} names={outcome.names} /> : null}
 
       <div className="list-controls">
@@ -306,7 +306,10 @@ function StrategyList() {
         </Notice>
       ) : !data ? null : data.total === 0 && view.search !== "" ? (
         <div className="placeholder">
-          <p>No strategy name starts with “{view.search}”.</p>
+          <p>
+            No strategy name starts with “<ShownText text={view.search} />
+            ”.
+          </p>
           <button type="button" className="button" onClick={clearSearch}>
             Clear search
           </button>
@@ -392,20 +395,28 @@ function StrategyList() {
                       <td className="select-cell">
                         <input
                           type="checkbox"
-                          aria-label={`Select ${strategy.name}`}
+                          aria-label={`Select ${revealHidden(strategy.name)}`}
                           checked={selected.has(strategy.id)}
                           onChange={() => toggle(strategy)}
                         />
                       </td>
                     ) : null}
                     <th scope="row">
-                      <Link href={editPath(strategy.id)}>{strategy.name}</Link>
+                      <Link href={editPath(strategy.id)}>
+                        <ShownText text={strategy.name} />
+                      </Link>
                       <StrategyMarks
                         strategy={strategy}
                         isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
                       />
                     </th>
-                    <td>{strategy.description ?? <span className="muted">—</span>}</td>
+                    <td>
+                      {strategy.description === null ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <ShownText text={strategy.description} kind="text" />
+                      )}
+                    </td>
                     <td>
                       <PolicyCell value={strategy.startTls} />
                     </td>
@@ -428,7 +439,7 @@ function StrategyList() {
                       {permissions.canCreate ? (
                         <Link
                           href={duplicatePath(strategy.id)}
-                          aria-label={`Duplicate ${strategy.name}`}
+                          aria-label={`Duplicate ${revealHidden(strategy.name)}`}
                         >
                           Duplicate
                         </Link>
@@ -482,8 +493,10 @@ function StrategyList() {
           Stalwart's built-in TLS defaults. This cannot be undone.
         </p>
         <ul className="name-list">
-          {[...selected.values()].map((name) => (
-            <li key={name}>{name}</li>
+          {[...selected].map(([id, name]) => (
+            <li key={id}>
+              <ShownText text={name} />
+            </li>
           ))}
         </ul>
         {[...selected.values()].some((name) => usage?.isKnown && usage.names.has(name)) ? (
@@ -491,8 +504,12 @@ function StrategyList() {
             <strong>Warning: </strong>the outbound strategy picks{" "}
             {[...selected.values()]
               .filter((name) => usage?.isKnown && usage.names.has(name))
-              .map((name) => `“${name}”`)
-              .join(", ")}{" "}
+              .map((name, index) => (
+                <span key={name}>
+                  {index > 0 ? ", " : ""}
+                  <QuotedName name={name} />
+                </span>
+              ))}{" "}
             by name. Once deleted, delivery that would use them silently falls back to Stalwart's
             built-in TLS defaults.
           </p>
@@ -551,7 +568,12 @@ function DestroyReport({
       {deleted > 0 ? (
         <Notice tone="success">
           Deleted{" "}
-          {deleted === 1 ? `“${names.get(outcome.destroyed[0] ?? "")}”` : `${deleted} strategies`}.
+          {deleted === 1 ? (
+            <QuotedName name={names.get(outcome.destroyed[0] ?? "") ?? ""} />
+          ) : (
+            `${deleted} strategies`
+          )}
+          .
         </Notice>
       ) : null}
       {outcome.failed.length > 0 ? (
@@ -565,7 +587,7 @@ function DestroyReport({
           <ul>
             {outcome.failed.map(({ id, error }) => (
               <li key={id}>
-                “{names.get(id) ?? id}”: {describeDestroyFailure(error)}.
+                <QuotedName name={names.get(id) ?? id} />: {describeDestroyFailure(error)}.
               </li>
             ))}
           </ul>
