@@ -85,7 +85,7 @@ async function startServer(store: Store) {
 }
 
 async function seed(store: Store, count: number) {
-  await store.transaction((strategies, newId) => {
+  await store.transaction(({ strategies }, newId) => {
     for (const existing of [...strategies.keys()]) strategies.delete(existing);
     for (let i = 0; i < count; i += 1) {
       const id = newId();
@@ -203,6 +203,9 @@ async function counted(
   };
 }
 
+/** How many requests of "save and apply" carried the /set and the reload together. */
+let saveAndApply = { withBoth: 0, withReload: 0 };
+
 async function requestsPerAction(browser: Browser, store: Store) {
   await seed(store, 120);
   const server = await startServer(store);
@@ -235,9 +238,29 @@ async function requestsPerAction(browser: Browser, store: Store) {
     });
     results["save an edit"] = await counted(server.log, async () => {
       await page.getByLabel("Description", { exact: true }).fill("Changed by the benchmark");
-      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("button", { name: "Save", exact: true }).click();
       await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
     });
+    // Save and apply: the /set and the settings reload travel in one request (issue 8).
+    await rows.first().click();
+    await page.getByLabel("Description", { exact: true }).waitFor();
+    const posted: string[] = [];
+    const onRequest = (request: import("@playwright/test").Request) => {
+      if (request.method() === "POST") posted.push(request.postData() ?? "");
+    };
+    page.on("request", onRequest);
+    results["save and apply"] = await counted(server.log, async () => {
+      await page.getByLabel("Description", { exact: true }).fill("Applied by the benchmark");
+      await page.getByRole("button", { name: "Save and apply" }).click();
+      await page.getByRole("status").filter({ hasText: "Applied" }).waitFor();
+    });
+    page.off("request", onRequest);
+    saveAndApply = {
+      withBoth: posted.filter(
+        (body) => body.includes("x:MtaTlsStrategy/set") && body.includes("x:Action/set"),
+      ).length,
+      withReload: posted.filter((body) => body.includes("x:Action/set")).length,
+    };
     await rows.first().click();
     await page.getByRole("button", { name: "Delete" }).waitFor();
     results["delete one"] = await counted(server.log, async () => {
@@ -427,6 +450,8 @@ async function main() {
       "1 request per list page": actions["next page"]?.requests === 1,
       "save an edit: at most 2 requests (re-read, then update + list)":
         (actions["save an edit"]?.requests ?? 99) <= 2,
+      "save and apply: the save and the settings reload in 1 request":
+        saveAndApply.withBoth === 1 && saveAndApply.withReload === 1,
       "1 request per edit form open": actions["open an edit form"]?.requests === 1,
       "1 request per delete": actions["delete one"]?.requests === 1,
       "1 request per bulk delete": actions["bulk delete 50"]?.requests === 1,
@@ -454,7 +479,7 @@ async function main() {
         .join(", ")} |`,
       ...Object.entries(actions).map(
         ([name, r]) =>
-          `| HTTP requests: ${name} | ${r.requests} (${r.api} API${name.startsWith("cold") ? `, ${r.roundTrips} sequential API round trips` : ""}) |`,
+          `| HTTP requests: ${name} | ${r.requests} (${r.api} API${name.startsWith("cold") ? `, ${r.roundTrips} sequential API round trips` : ""}${name === "save and apply" ? `; the save and the reload in ${saveAndApply.withBoth} request` : ""}) |`,
       ),
       ...rows.map(
         (r) =>

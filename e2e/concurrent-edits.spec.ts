@@ -34,7 +34,7 @@ async function twoAdmins(browser: Browser, name: string) {
 }
 
 const saveAndWait = async (page: Page, name: string) => {
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
 };
 
@@ -78,7 +78,7 @@ test("the same field changed by both opens a dialog with loaded, theirs and mine
   await bob.getByLabel("Description", { exact: true }).fill("Bob was here");
   await bob.getByLabel("MTA-STS", { exact: true }).selectOption({ label: "Disabled" });
   await bob.getByLabel("TLS handshake timeout", { exact: true }).fill("2m");
-  await bob.getByRole("button", { name: "Save" }).click();
+  await bob.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = bob.getByRole("dialog", { name: "Someone else changed this strategy" });
   await expect(dialog).toBeVisible();
   const description = dialog.getByRole("group", { name: "Description" });
@@ -93,7 +93,7 @@ test("the same field changed by both opens a dialog with loaded, theirs and mine
   await expectNoAxeViolations(bob);
   // The timeout was changed by Bob alone: no question about it.
   await expect(dialog.getByRole("group", { name: "TLS handshake timeout" })).toHaveCount(0);
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await expect(bob.getByRole("status")).toHaveText(`Saved “${name}”.`);
 
   await bob.goto(server.url(`${LIST_PATH}/${id}`));
@@ -110,7 +110,7 @@ test("a strategy deleted meanwhile can be created again with my values", async (
   await expect(alice.getByRole("status")).toHaveText(`Deleted “${name}”.`);
 
   await bob.getByLabel("Description", { exact: true }).fill("Bob's version");
-  await bob.getByRole("button", { name: "Save" }).click();
+  await bob.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = bob.getByRole("dialog", { name: `“${name}” was deleted` });
   await dialog.getByRole("button", { name: "Create it again with my values" }).click();
   await expect(bob.getByRole("status")).toHaveText(`Created “${name}” again with your values.`);
@@ -129,14 +129,14 @@ test("keeping theirs for every clashing field saves nothing of mine and says so"
   await alice.getByLabel("Description", { exact: true }).fill("Alice's");
   await saveAndWait(alice, name);
   await bob.getByLabel("Description", { exact: true }).fill("Bob's");
-  await bob.getByRole("button", { name: "Save" }).click();
+  await bob.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = bob.getByRole("dialog", { name: "Someone else changed this strategy" });
   await dialog.getByRole("radio", { name: "Keep theirs: Alice's" }).check();
   const posts: string[] = [];
   bob.on("request", (request) => {
     if (request.method() === "POST") posts.push(request.postData() ?? "");
   });
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await expect(bob.getByRole("status").filter({ hasText: "Kept the other" })).toHaveText(
     `Kept the other admin's values for “${name}”; nothing else needed saving.`,
   );

@@ -40,7 +40,7 @@ test.describe("a field is changed only when its meaning changed", () => {
     const updates = recordUpdates(page);
 
     await tlsTimeout(page).fill("90s");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
     expect(updates).toEqual([{ [id]: { tlsTimeout: 90_000 } }]);
     expect(await readThroughApi(server, id)).toMatchObject({
@@ -54,7 +54,7 @@ test.describe("a field is changed only when its meaning changed", () => {
     await expect(description(page)).toHaveValue(stored);
     await updateThroughApi(server, { [id]: { description: "Changed by Bob" } });
     await tlsTimeout(page).fill("2m");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
     await expect(page.getByRole("dialog")).toHaveCount(0);
     expect(updates[1]).toEqual({ [id]: { tlsTimeout: 120_000 } });
@@ -73,7 +73,7 @@ test.describe("a field is changed only when its meaning changed", () => {
     await openStrategy(page, id, name);
     const updates = recordUpdates(page);
     await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
     expect(updates).toEqual([{ [id]: { startTls: "require" } }]);
     expect(await readThroughApi(server, id)).toMatchObject({ description: "   " });
@@ -87,7 +87,7 @@ test.describe("a field is changed only when its meaning changed", () => {
     await openStrategy(page, id, name);
     await tlsTimeout(page).fill("180s");
     await expect(page.getByText("= 3 minutes")).toBeVisible();
-    await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Save", exact: true })).toBeDisabled();
     await page.getByRole("link", { name: "Cancel" }).click();
     await expect(page.getByRole("dialog", { name: "Leave without saving?" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Create strategy" })).toBeVisible();
@@ -110,7 +110,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     ).toBeVisible();
     await expect(description(page)).toHaveValue("Typed before the deletion");
 
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: `“${name}” was deleted` });
     await dialog.getByRole("button", { name: "Create it again with my values" }).click();
     await expect(page.getByRole("status")).toHaveText(`Created “${name}” again with your values.`);
@@ -156,7 +156,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     await page.unrouteAll();
     await notice.getByRole("button", { name: "Check again" }).click();
     await expect(notice).toHaveCount(0);
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
     expect(await readThroughApi(server, id)).toMatchObject({
       description: "Typed during the outage",
@@ -186,7 +186,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     await dialog.getByRole("button", { name: "Sign in" }).click();
     await expect(dialog).toBeHidden();
     await expect(description(page)).toHaveValue("Typed before the 401");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
   });
 
@@ -258,9 +258,11 @@ test.describe("a form with unsaved input is never replaced by a background resul
     await description(page).fill("Mine");
     await updateThroughApi(server, { [id]: { dane: "disable" } });
     await refetchInBackground(page);
-    const notice = page.getByText("Someone else changed this strategy since you opened it");
+    const notice = page.getByRole("status").filter({ hasText: "since you opened it" });
     await expect(notice).toBeVisible();
-    await expect(page.getByText("DANE: Optional → Disabled")).toBeVisible();
+    await expect(notice).toContainText(
+      "Someone else changed this strategy since you opened it: DANE Optional → Disabled.",
+    );
     // What was typed stays; a field not touched shows their value, with its review.
     await expect(description(page)).toHaveValue("Mine");
     await expect(page.getByLabel("DANE", { exact: true })).toHaveValue("disable");
@@ -296,7 +298,7 @@ test("what is saved is what was reviewed: a merge that the review forbids is ref
   await description(alice).fill("Alice's description");
 
   await bob.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Disabled" });
-  await bob.getByRole("button", { name: "Save" }).click();
+  await bob.getByRole("button", { name: "Save", exact: true }).click();
   await bob
     .getByRole("dialog", { name: "Save with warnings?" })
     .getByRole("button", { name: "Save anyway" })
@@ -306,11 +308,12 @@ test("what is saved is what was reviewed: a merge that the review forbids is ref
   // Alice never saw STARTTLS Disabled: her save would keep it, so she is asked first, and
   // told that it is Bob's.
   const updates = recordUpdates(alice);
-  await alice.getByRole("button", { name: "Save" }).click();
+  await alice.getByRole("button", { name: "Save", exact: true }).click();
   const confirm = alice.getByRole("dialog", { name: "Save with warnings?" });
   await expect(confirm).toContainText("STARTTLS is Disabled: mail leaves in plain text");
-  await expect(confirm).toContainText("Changed by someone else since you opened it");
-  await expect(confirm).toContainText("STARTTLS: Optional → Disabled");
+  await expect(confirm).toContainText(
+    "Changed by someone else since you opened it: STARTTLS Optional → Disabled.",
+  );
   await expect(confirm).toContainText("Description: (none) → Alice's description");
   await confirm.getByRole("button", { name: "Go back" }).click();
   expect(updates).toEqual([]);
@@ -321,11 +324,12 @@ test("what is saved is what was reviewed: a merge that the review forbids is ref
   // DANE Required merged with Bob's STARTTLS Disabled can never deliver mail: refused, with
   // the reason and Bob's change named.
   await alice.getByLabel("DANE", { exact: true }).selectOption({ label: "Required" });
-  await alice.getByRole("button", { name: "Save" }).click();
+  await alice.getByRole("button", { name: "Save", exact: true }).click();
   const refusal = alice.getByRole("alert").filter({ hasText: "Not saved" });
   await expect(refusal).toContainText("STARTTLS is Disabled while DANE is Required");
-  await expect(refusal).toContainText("Changed by someone else since you opened it");
-  await expect(refusal).toContainText("STARTTLS: Optional → Disabled");
+  await expect(refusal).toContainText(
+    "Changed by someone else since you opened it: STARTTLS Optional → Disabled.",
+  );
   expect(updates).toEqual([]);
   expect(await readThroughApi(server, id)).toMatchObject({
     startTls: "disable",
@@ -335,7 +339,7 @@ test("what is saved is what was reviewed: a merge that the review forbids is ref
 
   // Back on DANE Optional, the warning she has now seen on screen is not asked again.
   await alice.getByLabel("DANE", { exact: true }).selectOption({ label: "Optional" });
-  await alice.getByRole("button", { name: "Save" }).click();
+  await alice.getByRole("button", { name: "Save", exact: true }).click();
   await expect(alice.getByRole("status")).toHaveText(`Saved “${name}”.`);
   expect(updates).toEqual([{ [id]: { description: "Alice's description" } }]);
 });
@@ -348,7 +352,7 @@ test("a change made while the admin reads the warning is merged and reviewed aga
   await openStrategy(page, id, name);
   const updates = recordUpdates(page);
   await page.getByLabel("DANE", { exact: true }).selectOption({ label: "Required" });
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Save with warnings?" });
   await expect(confirm).toContainText("DANE is Required");
   // While the dialog is open, someone else disables STARTTLS.
@@ -367,7 +371,7 @@ test("a change made while the admin reads the warning is merged and reviewed aga
   await expectNoAxeViolations(page);
   // Settling it is possible: her STARTTLS replaces theirs.
   await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page
     .getByRole("dialog", { name: "Save with warnings?" })
     .getByRole("button", { name: "Save anyway" })
@@ -386,7 +390,7 @@ test("Try again saves what is on screen now, not what failed", async ({ page }) 
       ? route.fulfill({ status: 503, body: "Service Unavailable" })
       : route.continue(),
   );
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("The server answered 503");
   await page.unrouteAll();
   await description(page).fill("second");
@@ -402,7 +406,7 @@ test.describe("client rules are never stricter than the server for what already 
       const id = await createThroughApi(server, { name });
       await openStrategy(page, id, name);
       await description(page).fill("Saved despite the name");
-      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("button", { name: "Save", exact: true }).click();
       await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
       expect(await readThroughApi(server, id)).toMatchObject({
         description: "Saved despite the name",
@@ -421,7 +425,7 @@ test.describe("client rules are never stricter than the server for what already 
     );
     await page.goto(server.url(`${LIST_PATH}/${id}`));
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue(name);
-    await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Save", exact: true })).toBeDisabled();
     await page.getByRole("link", { name: "Cancel" }).click();
     await expect(page.getByRole("dialog", { name: "Leave without saving?" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Create strategy" })).toBeVisible();
@@ -458,7 +462,7 @@ test("every setting that lowers protection is reviewed beside its field; a findi
     /STARTTLS is Required but invalid certificates are accepted.*passive eavesdropping/,
   );
   await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Optional" });
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   const confirm = page.getByRole("dialog", { name: "Save with warnings?" });
   await expect(confirm).toContainText("Invalid certificates are accepted");
   await expect(confirm).toContainText("Allow invalid certificates: No → Yes");
@@ -471,7 +475,7 @@ test("every setting that lowers protection is reviewed beside its field; a findi
     "Invalid certificates are accepted",
   );
   await description(page).fill("Only the description");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
 });
 
@@ -514,7 +518,7 @@ test.describe("the cache agrees with the server after this admin's own change", 
     await page.getByLabel("Sort by").selectOption({ label: "Name (A→Z)" });
     await page.getByRole("link", { name, exact: true }).click();
     await page.getByLabel("MTA-STS", { exact: true }).selectOption({ label: "Required" });
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
 
     await page.route("**/jmap/", () => undefined);
@@ -577,7 +581,7 @@ test("a name with a direction override cannot impersonate another, wherever it i
     ),
   );
   await description(page).fill("Renamed? No.");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${shown}”.`);
   await page.getByRole("link", { name: shown, exact: true }).click();
   await page.getByRole("button", { name: "Delete" }).click();

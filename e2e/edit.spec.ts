@@ -22,7 +22,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
   const nameField = page.getByLabel("Name");
   await expect(nameField).toHaveValue(name);
   await expect(nameField).not.toBeEditable();
-  const save = page.getByRole("button", { name: "Save" });
+  const save = page.getByRole("button", { name: "Save", exact: true });
   await expect(save).toBeDisabled();
 
   // Save sends only what changed, and never the name.
@@ -45,7 +45,7 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
   await page.getByLabel("Description", { exact: true }).fill("");
   await page.getByLabel("DANE", { exact: true }).selectOption({ label: "Required" });
   bodies.length = 0;
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   // DANE Required is a warning: the save asks first and sums up what changes.
   const review = page.getByRole("dialog", { name: "Save with warnings?" });
   await expect(review).toContainText("DANE: Optional → Required");
@@ -78,7 +78,7 @@ test("an invalid edit shows the error on its field and sends nothing", async ({ 
   await expect(page.getByLabel("Name")).toHaveValue(name);
   const requests = countApiRequests(page);
   await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("5 minutes");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByLabel("MTA-STS lookup timeout", { exact: true })).toHaveAttribute(
     "aria-invalid",
     "true",

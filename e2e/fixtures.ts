@@ -46,6 +46,8 @@ async function startEmbedded(users: UserDeclaration[]) {
       STALWART_ADMIN_PASSWORD: admin.password,
       // The server exits when this test process goes away, even if it is killed.
       EXIT_ON_STDIN_CLOSE: "1",
+      // /__test/… routes: make reloads fail, read the running copy, count requests.
+      STALWART_TEST_HOOKS: "1",
     },
   });
   const output: string[] = [];
@@ -154,6 +156,42 @@ export async function seedStrategies(
   return Object.fromEntries(
     names.map((name, index) => [name, result.created[`n${index}`]?.id ?? ""]),
   );
+}
+
+// --- Test hooks of the embedded server (STALWART_TEST_HOOKS=1; stories tagged @embedded) ---
+
+async function testHook(server: TestServer, path: string, init: RequestInit = {}) {
+  const { username, password } = server.admin;
+  const response = await fetch(server.url(`/__test/${path}`), {
+    ...init,
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+      "Content-Type": "application/json",
+    },
+  });
+  if (!response.ok) throw new Error(`/__test/${path}: HTTP ${response.status}`);
+  return response.json() as Promise<unknown>;
+}
+
+/** The strategies delivery runs with: the running copy, replaced only by a settings reload. */
+export async function runningStrategies(server: TestServer) {
+  const running = (await testHook(server, "running")) as {
+    strategies: z.infer<typeof strategyOnServer>[];
+  };
+  return running.strategies;
+}
+
+/** Makes the next settings reloads fail, one SetError each, in order. */
+export async function failNextReloads(server: TestServer, failures: Record<string, unknown>[]) {
+  await testHook(server, "reload-failures", {
+    method: "POST",
+    body: JSON.stringify({ failures }),
+  });
+}
+
+/** The method names of every JMAP request the server received, in order. */
+export async function requestsAtServer(server: TestServer): Promise<string[][]> {
+  return ((await testHook(server, "requests")) as { requests: string[][] }).requests;
 }
 
 /** Creates one strategy through the API with the given values; returns its id. */

@@ -48,7 +48,7 @@ test("a Get+Query-only user reads everything, is offered no change, and sees why
   await expect(page.getByText(/You can view this strategy but not change it/)).toBeVisible();
   await expect(page.getByLabel("Description", { exact: true })).not.toBeEditable();
   await expect(page.getByLabel("DANE", { exact: true })).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Duplicate" })).toHaveCount(0);
   await expectNoAxeViolations(page);
@@ -67,7 +67,7 @@ test("an Update-only editor may save but not create or delete", { tag: "@embedde
   await page.getByRole("link", { name: "invalid-tls", exact: true }).click();
   await page.getByLabel("Description", { exact: true }).fill("Edited by the editor");
   await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText("Saved “invalid-tls”.");
 });
 
@@ -85,7 +85,7 @@ test("a creator may create and duplicate; a remover may delete", { tag: "@embedd
   await expect(page.getByRole("link", { name: "Create strategy" })).toHaveCount(0);
   await page.getByRole("link", { name: "default", exact: true }).click();
   await expect(page.getByRole("button", { name: "Delete" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
 });
 
 test("a user without read permissions is told so", { tag: "@embedded" }, async ({ page }) => {

@@ -61,7 +61,7 @@ test("leaving unsaved changes by a link, Back or sign-out asks first; no false a
   await expect(description).toHaveValue("Not saved yet");
 
   // After a save, leaving is free.
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
   await page.getByRole("link", { name, exact: true }).click();
   await page.goBack();
@@ -98,7 +98,7 @@ test("credentials revoked while editing: sign in again in place, and the save go
       }),
     });
   });
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Sign in again" });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("Username", { exact: true })).toHaveValue(server.admin.username);
@@ -122,7 +122,7 @@ test("a 503 on save keeps the form and offers to try again", async ({ page }) =>
       : route.continue(),
   );
   const requests = countApiRequests(page);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("The server answered 503");
   await expect(page.getByLabel("Description", { exact: true })).toHaveValue(
     "Typed during the outage",

@@ -5,7 +5,8 @@ import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
 import { proxy } from "hono/proxy";
 import { secureHeaders } from "hono/secure-headers";
-import type { ProblemDetails } from "../src/jmap/protocol";
+import type { ProblemDetails, SetError } from "../src/jmap/protocol";
+import { actionMethods, type ReloadFailures } from "./actions";
 import type { User } from "./auth";
 import { limit, notFound, notJson, notRequest, ProblemError, unauthorized } from "./jmap/errors";
 import { MAX_SIZE_REQUEST, type MethodHandler, runRequest } from "./jmap/methods";
@@ -18,6 +19,7 @@ import { tlsStrategyMethods } from "./tls-strategies";
 const METHODS: Record<string, MethodHandler> = {
   ...tlsStrategyMethods,
   ...outboundStrategyMethods,
+  ...actionMethods,
 };
 
 /** Paths that belong to the API, never to the page (no SPA fallback there). */
@@ -29,6 +31,28 @@ export interface AppOptions {
   upstream?: string;
   /** The built UI; without it only the API is served (the Vite dev server serves the UI). */
   staticDir?: string;
+  /**
+   * For the end-to-end tests only (STALWART_TEST_HOOKS=1): routes under /__test/ that make
+   * the next settings reload fail, show the running configuration and count JMAP requests.
+   * Off unless asked for; a normal start never mounts them.
+   */
+  testHooks?: boolean;
+}
+
+/** What the test hooks change and observe. */
+interface TestHooks extends ReloadFailures {
+  failures: SetError[];
+  /** The method names of each JMAP request since the start, in order. */
+  requests: string[][];
+}
+
+function newTestHooks(): TestHooks {
+  const hooks: TestHooks = {
+    failures: [],
+    requests: [],
+    take: () => hooks.failures.shift() ?? null,
+  };
+  return hooks;
 }
 
 function problemResponse(problem: ProblemDetails, headers: [string, string][] = []): Response {
@@ -55,11 +79,19 @@ async function readBody(request: Request, max: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The method names of a request's calls, for the test hooks' request log. */
+function methodNames(body: unknown): string[] {
+  const calls = (body as { methodCalls?: unknown } | null)?.methodCalls;
+  return Array.isArray(calls)
+    ? calls.map((call) => (Array.isArray(call) && typeof call[0] === "string" ? call[0] : "?"))
+    : [];
+}
+
 function origin(c: Context): string {
   return new URL(c.req.url).origin;
 }
 
-function mountJmap(app: Hono, store: Store) {
+function mountJmap(app: Hono, store: Store, hooks: TestHooks | undefined) {
   const accountIds = new Set(store.authenticator.users.map((u) => u.accountId));
   const authenticate = async (c: Context): Promise<User> => {
     const user = await store.authenticator.authenticate(c.req.header("Authorization"));
@@ -87,7 +119,8 @@ function mountJmap(app: Hono, store: Store) {
     } catch {
       throw notRequest("The request body is not valid JSON.");
     }
-    return c.json(await runRequest(body, user, store, METHODS, accountIds));
+    if (hooks) hooks.requests.push(methodNames(body));
+    return c.json(await runRequest(body, user, store, METHODS, accountIds, hooks));
   };
   app.post("/jmap", api);
   app.post("/jmap/", api);
@@ -98,6 +131,27 @@ function mountJmap(app: Hono, store: Store) {
     const user = await authenticate(c);
     return c.json({ permissions: [...user.permissions], edition: "oss", locale: "en" });
   });
+
+  if (hooks) {
+    // Test hooks: signed in, like everything else here.
+    app.post("/__test/reload-failures", async (c) => {
+      await authenticate(c);
+      const body = (await c.req.json()) as { failures?: SetError[] };
+      hooks.failures = Array.isArray(body.failures) ? body.failures : [];
+      return c.json({ queued: hooks.failures.length });
+    });
+    app.get("/__test/running", async (c) => {
+      await authenticate(c);
+      return c.json({
+        strategies: [...store.running.strategies.values()],
+        outbound: store.running.outbound,
+      });
+    });
+    app.get("/__test/requests", async (c) => {
+      await authenticate(c);
+      return c.json({ requests: hooks.requests });
+    });
+  }
 }
 
 function mountProxy(app: Hono, upstream: string) {
@@ -201,7 +255,8 @@ export function createApp(options: AppOptions): Hono {
   app.use(compress());
 
   if (options.upstream) mountProxy(app, options.upstream);
-  else if (options.store) mountJmap(app, options.store);
+  else if (options.store)
+    mountJmap(app, options.store, options.testHooks ? newTestHooks() : undefined);
   else throw new Error("createApp needs a store or an upstream.");
   if (options.staticDir) mountStatic(app, options.staticDir);
 

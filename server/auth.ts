@@ -1,12 +1,13 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { TLS_STRATEGY_PERMISSIONS } from "../src/jmap/protocol";
+import { ACTION_PERMISSIONS, TLS_STRATEGY_PERMISSIONS } from "../src/jmap/protocol";
 
 /** Every permission the embedded server knows; `admin` holds them all. */
 export const ALL_PERMISSIONS = [
   ...Object.values(TLS_STRATEGY_PERMISSIONS),
   "sysMtaOutboundStrategyGet",
   "sysMtaOutboundStrategyUpdate",
+  ...Object.values(ACTION_PERMISSIONS),
 ] as const;
 
 export interface User {

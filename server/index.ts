@@ -32,7 +32,10 @@ async function main() {
         : 'Sign in as "admin" with the password printed on the first start (or set STALWART_ADMIN_PASSWORD).';
   }
 
-  const app = createApp({ store, upstream, staticDir });
+  // Test hooks are for the end-to-end suite only; see AppOptions.testHooks.
+  const testHooks = env.STALWART_TEST_HOOKS === "1" && !upstream;
+  if (testHooks) console.log("Test hooks are on (STALWART_TEST_HOOKS=1): for tests only.");
+  const app = createApp({ store, upstream, staticDir, testHooks });
   const server = createServer(nodeListener(app));
   server.listen(port, host, () => {
     const info = server.address() as AddressInfo;

@@ -8,12 +8,16 @@ export const SINGLETON_ID = "singleton";
 const PERMISSION = "sysMtaOutboundStrategyGet";
 
 /** An expression: `match` is an object keyed by position, not an array. */
-interface Expression {
+export interface Expression {
   match: Record<string, { if: string; then: string }>;
   else: string;
 }
 
-const DEFAULT_OUTBOUND_STRATEGY: Record<"connection" | "route" | "schedule" | "tls", Expression> = {
+/** The singleton's properties, each an expression. */
+export type OutboundStrategy = Record<"connection" | "route" | "schedule" | "tls", Expression>;
+
+/** What a fresh Stalwart holds (shared wire reference §10). */
+export const DEFAULT_OUTBOUND_STRATEGY: OutboundStrategy = {
   connection: { match: {}, else: "'default'" },
   route: {
     match: { "0": { if: "is_local_domain('*', rcpt_domain)", then: "'local'" } },
@@ -42,7 +46,7 @@ const get: MethodHandler = (args, context) => {
     ids = args.ids;
   }
   const list = ids.includes(SINGLETON_ID)
-    ? [{ id: SINGLETON_ID, ...structuredClone(DEFAULT_OUTBOUND_STRATEGY) }]
+    ? [{ id: SINGLETON_ID, ...structuredClone(context.store.outbound) }]
     : [];
   const notFound = ids.filter((id) => id !== SINGLETON_ID);
   return { accountId: context.accountId, list, notFound };

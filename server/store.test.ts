@@ -87,7 +87,7 @@ describe("durable storage", () => {
     const { store } = await openStore({ dataDir, adminPassword: "pw" });
     // The data directory disappears under the server: the write must fail loudly.
     await rm(dataDir, { recursive: true });
-    await expect(store.transaction((strategies) => strategies.clear())).rejects.toThrow();
+    await expect(store.transaction(({ strategies }) => strategies.clear())).rejects.toThrow();
     expect(store.strategies.size).toBe(2);
   });
 

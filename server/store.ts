@@ -14,6 +14,7 @@ import {
   verifySecret,
 } from "./auth";
 import { decodeId, idGenerator } from "./ids";
+import { DEFAULT_OUTBOUND_STRATEGY, type OutboundStrategy } from "./outbound-strategy";
 import { SEED, type Strategy } from "./tls-strategies";
 
 const STORE_FILE = "store.json";
@@ -31,11 +32,25 @@ const strategySchema = z.object({
   tlsTimeout: z.number().int().positive(),
 });
 
+const expressionSchema = z.object({
+  match: z.record(z.string(), z.object({ if: z.string(), then: z.string() })),
+  else: z.string(),
+});
+
+const outboundSchema = z.object({
+  connection: expressionSchema,
+  route: expressionSchema,
+  schedule: expressionSchema,
+  tls: expressionSchema,
+});
+
 const storeFileSchema = z.object({
   version: z.literal(1),
   lastId: z.string().regex(/^\d+$/),
   adminPasswordHash: z.string().refine(isHash),
   strategies: z.array(strategySchema),
+  // Absent in stores written before the outbound strategy could change: Stalwart's default.
+  outbound: outboundSchema.optional(),
 });
 
 type StoreFile = z.infer<typeof storeFileSchema>;
@@ -84,17 +99,38 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-export interface Store {
+/** The settings the store keeps: what a settings reload builds delivery from. */
+export interface Configuration {
+  /** In creation order. */
+  readonly strategies: ReadonlyMap<string, Strategy>;
+  readonly outbound: OutboundStrategy;
+}
+
+/** A copy of the configuration that a transaction may change. */
+export interface ConfigurationDraft {
+  strategies: Map<string, Strategy>;
+  outbound: OutboundStrategy;
+}
+
+export interface Store extends Configuration {
   /** The committed strategies, in creation order. Never mutate: use transaction(). */
   readonly strategies: ReadonlyMap<string, Strategy>;
+  readonly outbound: OutboundStrategy;
+  /**
+   * What delivery runs with: a copy of the configuration taken at start and replaced only
+   * by reload(). A save changes the stored configuration, not this (shared wire reference
+   * §11).
+   */
+  readonly running: Configuration;
   readonly authenticator: Authenticator;
   /**
-   * Applies `change` to a copy of the strategies and makes it durable before it becomes
-   * visible; changes run one at a time, so there is one writer.
+   * Applies `change` to a copy of the configuration and makes it durable before it becomes
+   * visible; changes run one at a time, so there is one writer. Resolves to what `change`
+   * returned.
    */
-  transaction(
-    change: (strategies: Map<string, Strategy>, newId: () => string) => void,
-  ): Promise<void>;
+  transaction<T = void>(change: (draft: ConfigurationDraft, newId: () => string) => T): Promise<T>;
+  /** A settings reload: the running copy becomes the stored configuration, all at once. */
+  reload(): void;
 }
 
 export interface StoreOptions {
@@ -150,6 +186,9 @@ export async function openStore(
       strategies.set(id, { id, ...seed });
     }
   }
+  let outbound: OutboundStrategy = file?.outbound ?? structuredClone(DEFAULT_OUTBOUND_STRATEGY);
+  // Committed versions are never changed in place, so the running copy may share them.
+  let running: Configuration = { strategies, outbound };
 
   const declarations = await Promise.all(
     [...(await loadUsersFile(dataDir)), ...(options.users ?? [])].map(hashDeclaration),
@@ -169,39 +208,56 @@ export async function openStore(
     ...declarations.filter((d) => d.name !== "admin").map((d, i) => toUser(d, i + 1, false)),
   ];
 
-  const persist = async (next: Map<string, Strategy>) => {
+  const persist = async (next: Configuration) => {
     if (!storePath) return;
     const content: StoreFile = {
       version: 1,
       lastId: lastId.toString(),
       adminPasswordHash: adminPasswordHash as string,
-      strategies: [...next.values()],
+      strategies: [...next.strategies.values()],
+      outbound: next.outbound,
     };
     await writeFileAtomic(storePath, `${JSON.stringify(content, null, 2)}\n`);
   };
-  if (!file || file.adminPasswordHash !== adminPasswordHash) await persist(strategies);
+  if (!file || file.adminPasswordHash !== adminPasswordHash || !file.outbound)
+    await persist({ strategies, outbound });
 
   let queue: Promise<unknown> = Promise.resolve();
   const store: Store = {
     get strategies() {
       return strategies;
     },
+    get outbound() {
+      return outbound;
+    },
+    get running() {
+      return running;
+    },
     authenticator: new Authenticator(users),
-    transaction(change) {
+    transaction<T>(change: (draft: ConfigurationDraft, newId: () => string) => T) {
       const run = queue.then(async () => {
-        const next = new Map(strategies);
+        const draft: ConfigurationDraft = {
+          strategies: new Map(strategies),
+          outbound: structuredClone(outbound),
+        };
         const lastIdBefore = lastId;
-        change(next, nextId);
+        let result: T;
         try {
-          await persist(next);
+          result = change(draft, nextId);
+          await persist(draft);
         } catch (error) {
           lastId = lastIdBefore;
           throw error;
         }
-        strategies = next;
+        strategies = draft.strategies;
+        outbound = draft.outbound;
+        return result;
       });
       queue = run.catch(() => undefined);
       return run;
+    },
+    reload() {
+      running = { strategies, outbound };
     },
   };
   return { store, generatedAdminPassword };

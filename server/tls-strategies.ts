@@ -216,7 +216,7 @@ const set: MethodHandler = async (args, context) => {
   const destroyed: string[] = [];
   const notDestroyed: Record<string, SetError> = {};
 
-  await context.store.transaction((strategies, newId) => {
+  await context.store.transaction(({ strategies }, newId) => {
     const byName = (name: string) => [...strategies.values()].find((s) => s.name === name);
     // "#clientId" stands for an object created earlier in this call (RFC 8620 §5.3).
     const resolve = (id: string) => (id.startsWith("#") ? (created[id.slice(1)]?.id ?? id) : id);

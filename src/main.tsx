@@ -2,10 +2,12 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Router } from "wouter";
-import { AuthProvider } from "./app/auth";
-import { NavigationGuardProvider, useGuardedLocation } from "./app/navigation-guard";
 import { App } from "./app/router";
 import { TransportError } from "./jmap/errors";
+import { AnnouncementProvider } from "./session/announcements";
+import { ApplyProvider } from "./session/apply";
+import { AuthProvider } from "./session/auth";
+import { NavigationGuardProvider, useGuardedLocation } from "./session/navigation-guard";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -29,9 +31,13 @@ createRoot(root).render(
     <QueryClientProvider client={queryClient}>
       <Router hook={useGuardedLocation}>
         <NavigationGuardProvider>
-          <AuthProvider>
-            <App />
-          </AuthProvider>
+          <AnnouncementProvider>
+            <AuthProvider>
+              <ApplyProvider>
+                <App />
+              </ApplyProvider>
+            </AuthProvider>
+          </AnnouncementProvider>
         </NavigationGuardProvider>
       </Router>
     </QueryClientProvider>

@@ -1,5 +1,6 @@
 import type { Invocation, JmapResponse } from "../../src/jmap/protocol";
 import { CORE_CAPABILITY, STALWART_CAPABILITY } from "../../src/jmap/protocol";
+import type { ReloadFailures } from "../actions";
 import type { User } from "../auth";
 import type { Store } from "../store";
 import { limit, MethodFailure, notRequest } from "./errors";
@@ -13,6 +14,8 @@ export interface MethodContext {
   store: Store;
   accountId: string;
   permissions: ReadonlySet<string>;
+  /** Test hooks only: failures to inject into settings reloads. */
+  reloadFailures?: ReloadFailures;
 }
 
 export type MethodHandler = (
@@ -63,6 +66,7 @@ export async function runRequest(
   store: Store,
   methods: Record<string, MethodHandler>,
   accountIds: ReadonlySet<string>,
+  reloadFailures?: ReloadFailures,
 ): Promise<JmapResponse> {
   const { methodCalls } = parseRequest(body);
   const methodResponses: Invocation[] = [];
@@ -70,6 +74,7 @@ export async function runRequest(
     store,
     accountId: user.accountId,
     permissions: user.permissions,
+    reloadFailures,
   };
   for (const [name, rawArgs, callId] of methodCalls) {
     try {

@@ -3,10 +3,17 @@ import { type ReactNode, useEffect } from "react";
 import { Link, Redirect, useLocation, useSearch } from "wouter";
 import { ShownText } from "../components/shown-text";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
-import { LIST_PATH } from "../features/tls-strategies/paths";
+import { editPath, LIST_PATH } from "../features/tls-strategies/paths";
+import { OBJECT } from "../features/tls-strategies/queries";
 import { UnauthorizedError } from "../jmap/errors";
-import { useAuth } from "./auth";
-import { hasUnsavedWork, useNavigationGuard } from "./navigation-guard";
+import { Announcements } from "../session/announcements";
+import { PendingApplyNotice } from "../session/apply";
+import { useAuth } from "../session/auth";
+import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
+
+/** Where a failed reload's object can be opened: TLS strategies only. */
+const tlsStrategyLink = (objectId: { object: string; id: string }) =>
+  objectId.object === OBJECT ? editPath(objectId.id) : null;
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
@@ -97,6 +104,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </ol>
         </nav>
         <h1>TLS Strategies</h1>
+        <Announcements />
+        <PendingApplyNotice objectLink={tlsStrategyLink} />
         {children}
       </main>
     </div>

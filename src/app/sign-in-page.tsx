@@ -1,7 +1,7 @@
 import { Redirect, useLocation, useSearchParams } from "wouter";
 import { LIST_PATH } from "../features/tls-strategies/paths";
-import { useAuth } from "./auth";
-import { SignInForm } from "./sign-in-form";
+import { useAuth } from "../session/auth";
+import { SignInForm } from "../session/sign-in-form";
 
 /** Only same-site paths may be returned to, so a crafted link cannot send the admin away. */
 function safeNext(next: string | null): string {

@@ -113,6 +113,17 @@ export const TLS_STRATEGY_PERMISSIONS = {
   destroy: "sysMtaTlsStrategyDestroy",
 } as const;
 
+/**
+ * Shared wire reference §11: a settings reload is an `x:Action/set` create of
+ * `{"@type": "ReloadSettings"}`; it needs both permissions.
+ */
+export const ACTION_PERMISSIONS = {
+  /** Method level: without it the whole `x:Action/set` call is `forbidden`. */
+  create: "sysActionCreate",
+  /** Per action: without it the reload is a `forbidden` SetError. */
+  reloadSettings: "actionReloadSettings",
+} as const;
+
 /** `GET /api/account` (shared wire reference §1) */
 export interface AccountInfo {
   permissions: string[];

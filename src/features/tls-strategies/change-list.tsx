@@ -2,19 +2,22 @@ import { ShownText } from "../../components/shown-text";
 import { type Change, displayValue } from "./changes";
 import { FIELDS } from "./schema";
 
+function Value({ change, side }: { change: Change; side: "from" | "to" }) {
+  const kind = change.property === "description" ? "text" : "name";
+  return <ShownText text={displayValue(change.property, change[side])} kind={kind} />;
+}
+
 /** "STARTTLS: Optional → Disabled", with values isolated so text direction cannot mix them. */
 export function ChangeText({ change }: { change: Change }) {
-  const kind = change.property === "description" ? "text" : "name";
   return (
     <>
-      {FIELDS[change.property].label}:{" "}
-      <ShownText text={displayValue(change.property, change.from)} kind={kind} /> →{" "}
-      <ShownText text={displayValue(change.property, change.to)} kind={kind} />
+      {FIELDS[change.property].label}: <Value change={change} side="from" /> →{" "}
+      <Value change={change} side="to" />
     </>
   );
 }
 
-/** A list of changes, one per line. */
+/** What a save changes, one per line ("What changes", "Different from the defaults"). */
 export function ChangeList({ changes }: { changes: readonly Change[] }) {
   return (
     <ul className="change-list">
@@ -24,5 +27,31 @@ export function ChangeList({ changes }: { changes: readonly Change[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * What someone else changed, in one sentence: "Changed by someone else since you opened it:
+ * STARTTLS Optional → Disabled, DANE Optional → Required."
+ */
+export function TheirChanges({
+  changes,
+  intro = "Changed by someone else since you opened it",
+}: {
+  changes: readonly Change[];
+  intro?: string;
+}) {
+  return (
+    <p className="their-changes">
+      {intro}:{" "}
+      {changes.map((change, index) => (
+        <span key={change.property}>
+          {index > 0 ? ", " : ""}
+          {FIELDS[change.property].label} <Value change={change} side="from" /> →{" "}
+          <Value change={change} side="to" />
+        </span>
+      ))}
+      .
+    </p>
   );
 }

@@ -1,46 +1,27 @@
-import { useEffect, useState } from "react";
-import * as z from "zod/mini";
+import { useLocation } from "wouter";
 import { Notice } from "../../components/notice";
 import { ShownText } from "../../components/shown-text";
-import { ChangeList } from "./change-list";
-import { type Change, EDITABLE } from "./changes";
+import { useAnnouncements } from "../../session/announcements";
+import { APPLIED } from "../../session/apply";
+import { releaseUnsavedChangesGuard } from "../../session/navigation-guard";
+import { TheirChanges } from "./change-list";
+import type { Change } from "./changes";
+import { lastListPath } from "./last-list-view";
+import { LIST_PATH } from "./paths";
 
-// A message handed from the page that made a change to the list it returns to ("Saved
-// “default”."), through the history entry's state: shown once, and forgotten by the entry so
-// that a reload or Back does not show it again. The name travels apart from the words, so
-// the list shows it isolated and with hidden characters revealed (issue 7 §7).
+// What the admin just did, told on the list they return to ("Saved “default”."). The name
+// travels apart from the words, so it is shown isolated and with hidden characters revealed
+// (issue 7 §7).
 
-/** `${before}“${name}”${after}`, plus changes someone else made that the save kept. */
+/** `${before}“${name}”${after}`, plus what else the save did. */
 export interface FlashMessage {
   before: string;
   name: string;
   after: string;
+  /** Changes someone else made that the save kept. */
   theirs?: Change[];
-}
-
-const flashSchema = z.object({
-  before: z.string(),
-  name: z.string(),
-  after: z.string(),
-  theirs: z.optional(
-    z.array(z.object({ property: z.enum(EDITABLE), from: z.unknown(), to: z.unknown() })),
-  ),
-});
-
-/** The history state that carries `message` to the next page. */
-export const flashState = (message: FlashMessage) => ({ flash: message });
-
-/** The message the page that navigated here left, once. */
-export function useFlashMessage(): FlashMessage | null {
-  const [message] = useState<FlashMessage | null>(() => {
-    const state = window.history.state as { flash?: unknown } | null;
-    const parsed = flashSchema.safeParse(state?.flash);
-    return parsed.success ? (parsed.data as FlashMessage) : null;
-  });
-  useEffect(() => {
-    if (message) window.history.replaceState(null, "", window.location.href);
-  }, [message]);
-  return message;
+  /** A settings reload rode along and succeeded ("Save and apply"). */
+  isApplied?: boolean;
 }
 
 export function FlashNotice({ message }: { message: FlashMessage }) {
@@ -48,14 +29,25 @@ export function FlashNotice({ message }: { message: FlashMessage }) {
     <>
       <Notice tone="success">
         {message.before}“<ShownText text={message.name} />”{message.after}
+        {message.isApplied ? ` Applied. ${APPLIED}` : ""}
       </Notice>
       {message.theirs && message.theirs.length > 0 ? (
         // Not a second live region: the status above is what is announced.
         <div className="notice notice-info">
-          <p>Also kept, as someone else changed them since you opened it:</p>
-          <ChangeList changes={message.theirs} />
+          <TheirChanges changes={message.theirs} intro="Also kept, as someone else changed them" />
         </div>
       ) : null}
     </>
   );
+}
+
+/** Leaves a form for the list after a change, saying what happened there. */
+export function useLeaveWith() {
+  const [, navigate] = useLocation();
+  const { announce } = useAnnouncements();
+  return (message: FlashMessage) => {
+    releaseUnsavedChangesGuard();
+    announce(<FlashNotice message={message} />, { path: LIST_PATH });
+    navigate(lastListPath());
+  };
 }

@@ -1,15 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
-import { useJmapClient, usePermissions } from "../../app/auth";
-import { releaseUnsavedChangesGuard } from "../../app/navigation-guard";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
+import { useJmapClient } from "../../session/auth";
+import { usePermissions } from "../../session/permissions";
 import { differences, type StrategyValues } from "./changes";
-import { flashState } from "./flash";
-import { lastListPath, lastListView } from "./last-list-view";
+import { useLeaveWith } from "./flash";
+import { lastListView } from "./last-list-view";
 import { tlsStrategyQueries, useCreateTlsStrategy } from "./queries";
 import { STRATEGY_DEFAULTS, type TlsStrategy } from "./schema";
 import { reviewSave } from "./security-rules";
@@ -19,7 +19,7 @@ const DEFAULTS: StrategyValues = { name: "", ...STRATEGY_DEFAULTS };
 
 export function TlsStrategyCreatePage() {
   const client = useJmapClient();
-  const [, navigate] = useLocation();
+  const [, _navigate] = useLocation();
   const [searchParams] = useSearchParams();
   const create = useCreateTlsStrategy(client);
   const permissions = usePermissions();
@@ -44,7 +44,13 @@ export function TlsStrategyCreatePage() {
   }
   const original = startFrom?.key === key ? startFrom.source : null;
 
-  const onSubmit = async ({ values, seen, confirm }: Submission): Promise<SubmitOutcome> => {
+  const leaveWith = useLeaveWith();
+  const onSubmit = async ({
+    intent,
+    values,
+    seen,
+    confirm,
+  }: Submission): Promise<SubmitOutcome> => {
     // A new strategy: every finding is introduced by this save (issue 7 §5).
     const review = reviewSave(values, null, seen);
     if (review.blocking.length > 0)
@@ -59,10 +65,16 @@ export function TlsStrategyCreatePage() {
       });
       if (!isConfirmed) return;
     }
-    await create.mutateAsync({ strategy: values, refresh: lastListView() });
-    releaseUnsavedChangesGuard();
-    navigate(lastListPath(), {
-      state: flashState({ before: "Created ", name: values.name, after: "." }),
+    const created = await create.mutateAsync({
+      strategy: values,
+      refresh: lastListView(),
+      apply: intent === "apply",
+    });
+    leaveWith({
+      before: "Created ",
+      name: values.name,
+      after: ".",
+      isApplied: created.reload?.isApplied === true,
     });
   };
 
@@ -82,6 +94,7 @@ export function TlsStrategyCreatePage() {
         baseline={original ? { ...original, name: "" } : DEFAULTS}
         permission={TLS_STRATEGY_PERMISSIONS.create}
         onSubmit={onSubmit}
+        canApply={permissions.canReloadSettings}
       />
     );
   } else if (source.isError || (source.data === null && isSourceFresh)) {

@@ -1,20 +1,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
-import {
-  type Permissions,
-  useJmapClient,
-  usePermissions,
-  useWithReauthentication,
-} from "../../app/auth";
-import { releaseUnsavedChangesGuard } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
-import { ChangeList } from "./change-list";
+import { useJmapClient, useWithReauthentication } from "../../session/auth";
+import { type Permissions, usePermissions } from "../../session/permissions";
+import { TheirChanges } from "./change-list";
 import {
   applyPatch,
   type Change,
@@ -25,12 +20,13 @@ import {
   rebase,
   type TlsStrategyPatch,
 } from "./changes";
-import { type FlashMessage, flashState } from "./flash";
+import { useLeaveWith } from "./flash";
 import { lastListPath, lastListView } from "./last-list-view";
 import { duplicatePath } from "./paths";
 import {
   outboundQueries,
   rememberServerVersion,
+  type SaveOutcome,
   type TlsUsage,
   tlsStrategyQueries,
   useCreateTlsStrategy,
@@ -148,7 +144,7 @@ function EditStrategy({
   usage: TlsUsage | undefined;
 }) {
   const client = useJmapClient();
-  const [, navigate] = useLocation();
+  const [, _navigate] = useLocation();
   const withReauthentication = useWithReauthentication();
   const queryClient = useQueryClient();
   const update = useUpdateTlsStrategy(client);
@@ -198,10 +194,7 @@ function EditStrategy({
   const theirsSinceOpened = isSaving ? [] : differences(opened, serverVersion);
   const isDeletedMeanwhile = latest === null && !isSaving;
 
-  const leaveWith = (message: FlashMessage) => {
-    releaseUnsavedChangesGuard();
-    navigate(lastListPath(), { state: flashState(message) });
-  };
+  const leaveWith = useLeaveWith();
 
   const askClashes = (items: Clash[], theirs: Change[]) =>
     new Promise<Choices | null>((resolve) => {
@@ -211,7 +204,7 @@ function EditStrategy({
 
   /** A strategy deleted meanwhile: offer to create it again with the form's values. */
   const recreate = async (
-    { comparison, seen, confirm }: Submission,
+    { intent, comparison, seen, confirm }: Submission,
     baseline: TlsStrategy,
   ): Promise<SubmitOutcome> => {
     if (!permissions.canCreate) {
@@ -244,8 +237,17 @@ function EditStrategy({
       theirs: [],
     });
     if (!isConfirmed) return;
-    await create.mutateAsync({ strategy, refresh: lastListView() });
-    leaveWith({ before: "Created ", name: baseline.name, after: " again with your values." });
+    const created = await create.mutateAsync({
+      strategy,
+      refresh: lastListView(),
+      apply: intent === "apply",
+    });
+    leaveWith({
+      before: "Created ",
+      name: baseline.name,
+      after: " again with your values.",
+      isApplied: created.reload?.isApplied === true,
+    });
   };
 
   /** Reads the strategy as the server holds it now, and shows it everywhere. */
@@ -341,8 +343,16 @@ function EditStrategy({
           continue;
         }
       }
+      let saved: SaveOutcome;
       try {
-        await update.mutateAsync({ id: loaded.id, patch, after, refresh: lastListView() });
+        saved = await update.mutateAsync({
+          id: loaded.id,
+          patch,
+          before: current,
+          after,
+          refresh: lastListView(),
+          apply: submission.intent === "apply",
+        });
       } catch (error) {
         if (error instanceof SetObjectError && error.type === "notFound") {
           // Deleted between the read and the write.
@@ -351,7 +361,13 @@ function EditStrategy({
         }
         throw error;
       }
-      leaveWith({ before: "Saved ", name: loaded.name, after: ".", theirs });
+      leaveWith({
+        before: "Saved ",
+        name: loaded.name,
+        after: ".",
+        theirs,
+        isApplied: saved.reload?.isApplied === true,
+      });
       return;
     }
   };
@@ -398,8 +414,10 @@ function EditStrategy({
       ) : null}
       {isDeletedMeanwhile ? null : theirsSinceOpened.length > 0 ? (
         <Notice tone="info">
-          <p>Someone else changed this strategy since you opened it:</p>
-          <ChangeList changes={theirsSinceOpened} />
+          <TheirChanges
+            changes={theirsSinceOpened}
+            intro="Someone else changed this strategy since you opened it"
+          />
           <p>
             Fields you had not changed now show their values, and what you typed is kept. Where you
             changed a field too, you choose which value stays when you save.
@@ -407,8 +425,10 @@ function EditStrategy({
         </Notice>
       ) : adopted.length > 0 ? (
         <Notice tone="info">
-          <p>Someone else changed this strategy; the form now shows what is stored:</p>
-          <ChangeList changes={adopted} />
+          <TheirChanges
+            changes={adopted}
+            intro="Someone else changed this strategy; the form now shows what is stored"
+          />
         </Notice>
       ) : null}
       {isDeletedMeanwhile ? (
@@ -439,6 +459,7 @@ function EditStrategy({
         onSubmit={save}
         onHasChangesChange={onHasChangesChange}
         controlRef={form}
+        canApply={permissions.canReloadSettings}
         actions={
           permissions.canDestroy && !isDeletedMeanwhile ? (
             <button
@@ -504,10 +525,10 @@ function EditStrategy({
           for each, which value to keep. Your other changes are saved as they are.
         </p>
         {clashes && clashes.theirs.length > 0 ? (
-          <>
-            <h3>Also changed by someone else, and kept</h3>
-            <ChangeList changes={clashes.theirs} />
-          </>
+          <TheirChanges
+            changes={clashes.theirs}
+            intro="Also changed by someone else since you opened it, and kept"
+          />
         ) : null}
         {(clashes?.items ?? []).map((clash) => (
           <fieldset key={clash.key} className="clash">

@@ -3,8 +3,6 @@ import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type Path, useForm } from "react-hook-form";
 import { Link } from "wouter";
-import { useJmapClient, useWithReauthentication } from "../../app/auth";
-import { useUnsavedChangesGuard } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Field } from "../../components/field";
 import { Notice } from "../../components/notice";
@@ -12,7 +10,9 @@ import { hiddenCharacters, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { RequestError, SetObjectError, TransportError } from "../../jmap/errors";
 import { TLS_POLICIES } from "../../jmap/protocol";
-import { ChangeList } from "./change-list";
+import { useJmapClient, useWithReauthentication } from "../../session/auth";
+import { useUnsavedChangesGuard } from "../../session/navigation-guard";
+import { ChangeList, TheirChanges } from "./change-list";
 import {
   applyPatch,
   type Change,
@@ -76,6 +76,8 @@ export interface ConfirmRequest {
 
 /** What the form hands to the page when the admin saves valid values. */
 export interface Submission {
+  /** "apply": Save and apply, a settings reload in the same request (shared reference §11). */
+  intent: "save" | "apply";
   values: TlsStrategyFormOutput;
   /** The form against its baseline, by meaning: the patch a save sends. */
   comparison: Comparison;
@@ -109,6 +111,8 @@ interface TlsStrategyFormProps {
   actions?: ReactNode;
   /** Told whenever it changes whether the form holds anything a save or a leave would touch. */
   onHasChangesChange?: (hasChanges: boolean) => void;
+  /** Offer "Save and apply": the account may reload the settings. */
+  canApply?: boolean;
   /** For the page: which properties the admin has edited, read at the moment of asking. */
   controlRef?: Ref<FormControl>;
 }
@@ -143,6 +147,7 @@ export function TlsStrategyForm({
   actions,
   onHasChangesChange,
   controlRef,
+  canApply = false,
 }: TlsStrategyFormProps) {
   const isEdit = mode === "edit";
   const client = useJmapClient();
@@ -278,14 +283,18 @@ export function TlsStrategyForm({
       setProblem({ kind: "error", message: describeError(error, { permission }), canRetry: false });
   };
 
+  // Which button sent the form: Enter in a field is Save, the first submit button.
+  const intent = useRef<Submission["intent"]>("save");
+  const [savingWith, setSavingWith] = useState<Submission["intent"]>("save");
   const submit = handleSubmit(async (values) => {
     setProblem(null);
+    setSavingWith(intent.current);
     if (takenBy) {
       setConflict({ name: values.name, id: takenBy });
       setError("name", { type: "server", message: "" }, { shouldFocus: true });
       return;
     }
-    await save({ values, comparison, seen });
+    await save({ intent: intent.current, values, comparison, seen });
   });
 
   const resetButton = (name: DefaultedField) => {
@@ -550,8 +559,30 @@ export function TlsStrategyForm({
             type="submit"
             className="button button-primary"
             disabled={isSubmitting || (isEdit && !comparison.hasChanges)}
+            onClick={() => {
+              intent.current = "save";
+            }}
           >
-            {isSubmitting ? (isEdit ? "Saving…" : "Creating…") : isEdit ? "Save" : "Create"}
+            {isSubmitting && savingWith === "save"
+              ? isEdit
+                ? "Saving…"
+                : "Creating…"
+              : isEdit
+                ? "Save"
+                : "Create"}
+          </button>
+        )}
+        {isReadOnly || !canApply ? null : (
+          <button
+            type="submit"
+            className="button"
+            disabled={isSubmitting || (isEdit && !comparison.hasChanges)}
+            aria-describedby="save-and-apply-help"
+            onClick={() => {
+              intent.current = "apply";
+            }}
+          >
+            {isSubmitting && savingWith === "apply" ? "Saving and applying…" : "Save and apply"}
           </button>
         )}
         <Link href={lastListPath()} className="button">
@@ -559,6 +590,13 @@ export function TlsStrategyForm({
         </Link>
         {actions}
       </div>
+      {isReadOnly ? null : (
+        <p className="field-help" id="save-and-apply-help">
+          {canApply
+            ? "Save keeps the change stored; Stalwart delivers with it once the settings are reloaded. Save and apply reloads them in the same request."
+            : "Stalwart delivers with a saved change once its settings are reloaded, which an administrator must do."}
+        </p>
+      )}
 
       <ConfirmDialog
         isOpen={confirmation !== null}
@@ -584,10 +622,7 @@ export function TlsStrategyForm({
           </>
         ) : null}
         {confirmation && confirmation.theirs.length > 0 ? (
-          <>
-            <h3>Changed by someone else since you opened it</h3>
-            <ChangeList changes={confirmation.theirs} />
-          </>
+          <TheirChanges changes={confirmation.theirs} />
         ) : null}
       </ConfirmDialog>
     </form>
@@ -616,9 +651,11 @@ function FormProblemNotice({
         </ul>
         {problem.theirs.length > 0 ? (
           <>
-            <p>Changed by someone else since you opened it (your save would have kept these):</p>
-            <ChangeList changes={problem.theirs} />
-            <p>Change the fields above to settle it: your values replace theirs.</p>
+            <TheirChanges changes={problem.theirs} />
+            <p>
+              The form now shows their values. Change the fields above to settle it: your values
+              replace theirs.
+            </p>
           </>
         ) : null}
       </Notice>

@@ -1,15 +1,18 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
-import { useJmapClient, usePermissions, useWithReauthentication } from "../../app/auth";
-import { useWorkInProgress } from "../../app/navigation-guard";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { QuotedName, revealHidden, ShownText } from "../../components/shown-text";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
+import { useAnnouncements } from "../../session/announcements";
+import { useApply } from "../../session/apply";
+import { useJmapClient, useWithReauthentication } from "../../session/auth";
+import { useWorkInProgress } from "../../session/navigation-guard";
+import { usePendingChanges } from "../../session/pending-changes";
+import { usePermissions } from "../../session/permissions";
 import { formatDuration } from "./duration";
-import { FlashNotice, useFlashMessage } from "./flash";
 import { rememberListView } from "./last-list-view";
 import {
   type ListView,
@@ -23,6 +26,7 @@ import {
 import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
 import {
   type DestroyOutcome,
+  OBJECT,
   outboundQueries,
   tlsStrategyQueries,
   useDestroyTlsStrategies,
@@ -101,7 +105,11 @@ function StrategyList() {
   const permissions = usePermissions();
   const withReauthentication = useWithReauthentication();
   const usage = useQuery(outboundQueries.tlsUsage(client)).data;
-  const flash = useFlashMessage();
+  const pending = usePendingChanges();
+  const notApplied = new Set(
+    pending.filter((change) => change.object === OBJECT).map((change) => change.id),
+  );
+  const reload = useApply();
   const [view, setView] = useListView();
   const list = useQuery({
     ...tlsStrategyQueries.list(client, view),
@@ -112,10 +120,7 @@ function StrategyList() {
   const [searchText, setSearchText] = useState(view.search);
   const [selected, setSelected] = useState<Map<string, string>>(() => new Map());
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
-  const [outcome, setOutcome] = useState<{
-    outcome: DestroyOutcome;
-    names: Map<string, string>;
-  } | null>(null);
+  const { announce, clear: clearAnnouncement } = useAnnouncements();
 
   // Back/Forward or a shared link changes the search: show it in the box.
   const lastUrlSearch = useRef(view.search);
@@ -189,7 +194,7 @@ function StrategyList() {
     const names = new Map(selected);
     void withReauthentication(() => destroy.mutateAsync({ ids: [...names.keys()], refresh: view }))
       .then((result) => {
-        setOutcome({ outcome: result, names });
+        announce(<DestroyReport outcome={result} names={names} />);
         // What the server reports gone leaves the selection; what it refused stays, to retry.
         setSelected(
           new Map(
@@ -225,9 +230,6 @@ function StrategyList() {
           </Link>
         ) : null}
       </div>
-
-      {flash ? <FlashNotice message={flash} /> : null}
-      {outcome ? <DestroyReport outcome={outcome.outcome} names={outcome.names} /> : null}
 
       <div className="list-controls">
         <div className="field field-inline">
@@ -288,7 +290,25 @@ function StrategyList() {
         >
           {list.isFetching && !list.isPending ? "Refreshing…" : "Refresh"}
         </button>
+        {permissions.canReloadSettings ? (
+          <button
+            type="button"
+            className="button"
+            aria-describedby="reload-settings-help"
+            onClick={() => void reload.apply()}
+            disabled={reload.isApplying}
+          >
+            {reload.isApplying ? "Reloading…" : "Reload settings"}
+          </button>
+        ) : null}
       </div>
+      {permissions.canReloadSettings ? (
+        <p id="reload-settings-help" className="field-help">
+          Stalwart delivers with saved changes only once its settings are reloaded. Reload settings
+          applies every saved change, including those made by other admins or tools, which this page
+          cannot list.
+        </p>
+      ) : null}
 
       {list.isPending ? (
         <p role="status" className="placeholder">
@@ -349,7 +369,7 @@ function StrategyList() {
                 disabled={selected.size === 0}
                 onClick={() => {
                   destroy.reset();
-                  setOutcome(null);
+                  clearAnnouncement();
                   setIsConfirmingDelete(true);
                 }}
               >
@@ -408,6 +428,7 @@ function StrategyList() {
                       <StrategyMarks
                         strategy={strategy}
                         isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
+                        isNotApplied={notApplied.has(strategy.id)}
                       />
                     </th>
                     <td>
@@ -519,11 +540,20 @@ function StrategyList() {
   );
 }
 
-function StrategyMarks({ strategy, isUsed }: { strategy: TlsStrategy; isUsed: boolean }) {
+function StrategyMarks({
+  strategy,
+  isUsed,
+  isNotApplied,
+}: {
+  strategy: TlsStrategy;
+  isUsed: boolean;
+  isNotApplied: boolean;
+}) {
   const differences = differencesFromDefaults(strategy);
-  if (!isUsed && differences.length === 0) return null;
+  if (!isUsed && !isNotApplied && differences.length === 0) return null;
   return (
     <span className="marks">
+      {isNotApplied ? <span className="badge badge-pending">Saved, not applied yet</span> : null}
       {isUsed ? <span className="badge badge-used">Used by the outbound strategy</span> : null}
       {differences.length > 0 ? (
         <span className="badge badge-custom">Differs from defaults: {differences.join(", ")}</span>

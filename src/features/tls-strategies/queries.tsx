@@ -1,5 +1,6 @@
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { Notice } from "../../components/notice";
 import {
   type JmapClient,
   type MethodCall,
@@ -8,6 +9,14 @@ import {
 } from "../../jmap/client";
 import { MethodError, SetObjectError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
+import { useAnnouncements } from "../../session/announcements";
+import { useApply } from "../../session/apply";
+import { type PendingChange, recordPendingChange } from "../../session/pending-changes";
+import {
+  type ReloadOutcome,
+  readReloadOutcome,
+  reloadSettingsCall,
+} from "../../session/reload-settings";
 import {
   type PageView,
   pageWithCreated,
@@ -15,9 +24,15 @@ import {
   pageWithUpdated,
   type TlsStrategyPage,
 } from "./cache-updates";
-import type { StrategyValues, TlsStrategyPatch } from "./changes";
+import {
+  differences,
+  displayValue,
+  type EditableProperty,
+  type StrategyValues,
+  type TlsStrategyPatch,
+} from "./changes";
 import { prefixRange, SORTS } from "./list-params";
-import { type TlsStrategy, tlsStrategySchema } from "./schema";
+import { FIELDS, type TlsStrategy, tlsStrategySchema } from "./schema";
 
 const GET = "x:MtaTlsStrategy/get";
 const SET = "x:MtaTlsStrategy/set";
@@ -209,16 +224,22 @@ export function rememberServerVersion(
 
 /**
  * Runs /set calls and, in the same request, re-reads the list page the user will see next,
- * so a change costs one HTTP request and the list is fresh without another.
+ * so a change costs one HTTP request and the list is fresh without another. With `apply`, a
+ * settings reload rides in the same request after the /set (shared wire reference §11); it
+ * runs even when the /set failed, so both answers are read.
  */
 async function setThenRefresh(
   client: JmapClient,
   sets: Record<string, unknown>[],
   refresh: PageQuery | undefined,
+  apply = false,
 ) {
   const { maxCallsInRequest } = await client.session();
-  const refreshCalls = refresh ? pageCalls(refresh, "r") : [];
-  const perRequest = Math.max(1, maxCallsInRequest - refreshCalls.length);
+  const tail = [
+    ...(refresh ? pageCalls(refresh, "r") : []),
+    ...(apply ? [reloadSettingsCall()] : []),
+  ];
+  const perRequest = Math.max(1, maxCallsInRequest - tail.length);
   const results: z.infer<typeof setResponseSchema>[] = [];
   let responses: MethodResponses | undefined;
   // Normally one request; only more /set calls than a request may hold take several.
@@ -226,7 +247,7 @@ async function setThenRefresh(
     const chunk = sets.slice(start, start + perRequest);
     const isLast = start + perRequest >= sets.length;
     const calls: MethodCall[] = chunk.map((args, index) => ({ id: `s${index}`, name: SET, args }));
-    responses = await client.call(isLast ? [...calls, ...refreshCalls] : calls);
+    responses = await client.call(isLast ? [...calls, ...tail] : calls);
     const answered = responses;
     results.push(...chunk.map((_, index) => answered.get(`s${index}`, setResponseSchema)));
   }
@@ -238,30 +259,79 @@ async function setThenRefresh(
       // The change went through; the page is fetched on its own when shown.
     }
   }
-  return { results, refreshed };
+  const reload = apply && responses ? readReloadOutcome(responses) : undefined;
+  return { results, refreshed, reload };
 }
 
 export type NewTlsStrategy = StrategyValues;
 
+/** The strategy's kind as the server names it, in the pending list and reload errors. */
+export const OBJECT = "MtaTlsStrategy";
+
+/**
+ * What every change does once the server answered: a saved change joins the list of changes
+ * not applied yet (shared wire reference §11), and a reload that rode along is reported —
+ * applied, it clears that list; refused, the list stays and the reason is shown.
+ */
+function useChangeEffects(client: JmapClient) {
+  const { report } = useApply();
+  const { announce } = useAnnouncements();
+  return {
+    record: (change: Omit<PendingChange, "object">) =>
+      recordPendingChange(client, { object: OBJECT, ...change }),
+    /** After the change was recorded (or failed): the reload's outcome. */
+    settle: async (reload: ReloadOutcome | undefined, isSaved: boolean) => {
+      if (!reload) return;
+      await report(reload);
+      if (reload.isApplied && !isSaved) {
+        announce(
+          <Notice tone="success">
+            The settings were reloaded all the same: what was saved before is now in effect. This
+            change was not saved.
+          </Notice>,
+        );
+      }
+    },
+  };
+}
+
+/** A value in the pending list: a description in quotes, so it reads apart from the label. */
+function pendingValue(property: EditableProperty, value: unknown): string {
+  const shown = displayValue(property, value);
+  return property === "description" && value !== null ? `“${shown}”` : shown;
+}
+
+/** What a save that also asked for a reload learned about it. */
+export interface SaveOutcome {
+  /** Undefined when no reload was asked for. */
+  reload?: ReloadOutcome;
+}
+
 export function useCreateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
+  const effects = useChangeEffects(client);
   return useMutation({
     mutationFn: async ({
       strategy,
       refresh,
+      apply = false,
     }: {
       strategy: NewTlsStrategy;
       refresh?: PageQuery;
-    }): Promise<TlsStrategy> => {
-      const { results, refreshed } = await setThenRefresh(
+      /** Reload the settings in the same request ("Save and apply"). */
+      apply?: boolean;
+    }): Promise<TlsStrategy & SaveOutcome> => {
+      const { results, refreshed, reload } = await setThenRefresh(
         client,
         [{ create: { new: strategy } }],
         refresh,
+        apply,
       );
       const result = results[0];
       const created = result?.created?.new;
       if (!created) {
         if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        await effects.settle(reload, false);
         throw new SetObjectError(
           result?.notCreated?.new ?? { type: "serverFail" },
           "create",
@@ -270,37 +340,61 @@ export function useCreateTlsStrategy(client: JmapClient) {
       }
       const stored = { id: created.id, ...strategy };
       reflectChange(queryClient, { created: [stored] }, refreshed);
-      return stored;
+      await effects.record({ id: created.id, name: strategy.name, kind: "created", changes: [] });
+      await effects.settle(reload, true);
+      return { ...stored, reload };
     },
   });
 }
 
 export function useUpdateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
+  const effects = useChangeEffects(client);
   return useMutation({
     mutationFn: async ({
       id,
       patch,
+      before,
       after,
       refresh,
+      apply = false,
     }: {
       id: string;
       patch: TlsStrategyPatch;
+      /** The whole strategy as the server holds it before the patch. */
+      before: TlsStrategy;
       /** The whole strategy as the server holds it once the patch is applied. */
       after: TlsStrategy;
       refresh?: PageQuery;
-    }) => {
-      const { results, refreshed } = await setThenRefresh(
+      /** Reload the settings in the same request ("Save and apply"). */
+      apply?: boolean;
+    }): Promise<SaveOutcome> => {
+      const { results, refreshed, reload } = await setThenRefresh(
         client,
         [{ update: { [id]: patch } }],
         refresh,
+        apply,
       );
       const result = results[0];
       if (!(result?.updated && id in result.updated)) {
         if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        await effects.settle(reload, false);
         throw new SetObjectError(result?.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
       }
       reflectChange(queryClient, { updated: [after] }, refreshed);
+      await effects.record({
+        id,
+        name: after.name,
+        kind: "updated",
+        changes: differences(before, after).map((change) => ({
+          property: change.property,
+          label: FIELDS[change.property].label,
+          from: pendingValue(change.property, change.from),
+          to: pendingValue(change.property, change.to),
+        })),
+      });
+      await effects.settle(reload, true);
+      return { reload };
     },
   });
 }
@@ -316,6 +410,7 @@ export interface DestroyOutcome {
  */
 export function useDestroyTlsStrategies(client: JmapClient) {
   const queryClient = useQueryClient();
+  const effects = useChangeEffects(client);
   return useMutation({
     mutationFn: async ({
       ids,
@@ -329,6 +424,7 @@ export function useDestroyTlsStrategies(client: JmapClient) {
       for (let start = 0; start < ids.length; start += maxObjectsInSet) {
         batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
       }
+      const names = new Map(ids.map((id) => [id, cachedName(queryClient, id)]));
       const { results, refreshed } = await setThenRefresh(client, batches, refresh);
       const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
       const notDestroyed: Record<string, SetError> = Object.assign(
@@ -344,6 +440,9 @@ export function useDestroyTlsStrategies(client: JmapClient) {
         },
         refreshed,
       );
+      for (const id of ids.filter((id) => destroyed.has(id))) {
+        await effects.record({ id, name: names.get(id) ?? id, kind: "deleted", changes: [] });
+      }
       return {
         destroyed: ids.filter((id) => destroyed.has(id)),
         failed: ids

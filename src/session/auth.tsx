@@ -1,4 +1,4 @@
-import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
   lazy,
@@ -13,7 +13,6 @@ import {
 import * as z from "zod/mini";
 import { type Credentials, JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
-import { TLS_STRATEGY_PERMISSIONS } from "../jmap/protocol";
 
 const SignInDialog = lazy(() =>
   import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
@@ -51,6 +50,14 @@ export const accountQuery = (client: JmapClient) =>
   queryOptions({
     queryKey: ["account"],
     queryFn: () => client.account(),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/** The JMAP session the client discovered: its apiUrl, account and user name. */
+export const sessionQuery = (client: JmapClient) =>
+  queryOptions({
+    queryKey: ["session"],
+    queryFn: () => client.session(),
     staleTime: Number.POSITIVE_INFINITY,
   });
 
@@ -175,34 +182,4 @@ export function useWithReauthentication() {
     },
     [reauthenticate],
   );
-}
-
-export interface Permissions {
-  isKnown: boolean;
-  canView: boolean;
-  canCreate: boolean;
-  canUpdate: boolean;
-  canDestroy: boolean;
-  canReadOutbound: boolean;
-}
-
-/** What the caller may do, from GET /api/account; the server's checks stay the authority. */
-export function usePermissions(): Permissions {
-  const client = useJmapClient();
-  const account = useQuery(accountQuery(client));
-  const granted = new Set(account.data?.permissions ?? []);
-  const isKnown = account.isSuccess;
-  // Until the answer is in, offer nothing that may fail. If it cannot be had at all, offer
-  // everything and let the server decide, as it does anyway.
-  const has = (permission: string) => (isKnown ? granted.has(permission) : account.isError);
-  return {
-    isKnown,
-    canView:
-      !isKnown ||
-      (granted.has(TLS_STRATEGY_PERMISSIONS.get) && granted.has(TLS_STRATEGY_PERMISSIONS.query)),
-    canCreate: has(TLS_STRATEGY_PERMISSIONS.create),
-    canUpdate: has(TLS_STRATEGY_PERMISSIONS.update),
-    canDestroy: has(TLS_STRATEGY_PERMISSIONS.destroy),
-    canReadOutbound: has("sysMtaOutboundStrategyGet"),
-  };
 }

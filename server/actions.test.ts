@@ -1,0 +1,186 @@
+import { describe, expect, test } from "vitest";
+import { createApp } from "./app";
+import { openStore } from "./store";
+import { ADMIN, ADMIN_PASSWORD, basic, ORIGIN, testServer } from "./test-support";
+
+// Shared wire reference §11: a save is not in effect until a settings reload.
+
+const RELOAD = { create: { r1: { "@type": "ReloadSettings" } } };
+const READ = ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery", "sysMtaTlsStrategyUpdate"];
+
+describe("x:Action/set ReloadSettings", () => {
+  test("a save changes the stored strategy only; the running copy follows at the reload", async () => {
+    const server = await testServer();
+    const id = await server.create({ name: "relay" });
+    const running = () => server.store.running.strategies.get(id);
+    expect(running()).toBeUndefined();
+    await server.one("x:MtaTlsStrategy/set", { update: { [id]: { startTls: "require" } } });
+    expect(server.store.strategies.get(id)?.startTls).toBe("require");
+    expect(running()).toBeUndefined();
+
+    const { name, args } = await server.one("x:Action/set", RELOAD);
+    expect(name).toBe("x:Action/set");
+    expect(args).toEqual({ accountId: "b", created: { r1: { id: expect.any(String) } } });
+    const created = args.created as { r1: { id: string } };
+    expect(created.r1.id).toMatch(/^[a-z792013]{12}$/);
+    expect(running()).toMatchObject({ name: "relay", startTls: "require" });
+  });
+
+  test("save and reload in one request: the reload runs after the save, even if it failed", async () => {
+    const server = await testServer();
+    const [saved, reloaded] = await server.call([
+      ["x:MtaTlsStrategy/set", { create: { n: { name: "relay-eu" } } }, "s"],
+      ["x:Action/set", RELOAD, "a"],
+    ]);
+    expect(saved?.[1]).toMatchObject({ created: { n: { id: expect.any(String) } } });
+    expect(reloaded?.[1]).toMatchObject({ created: { r1: {} } });
+    expect([...server.store.running.strategies.values()].map((s) => s.name)).toContain("relay-eu");
+
+    const [failed, reloadedAnyway] = await server.call([
+      ["x:MtaTlsStrategy/set", { create: { n: { name: "relay-eu" } } }, "s"],
+      ["x:Action/set", RELOAD, "a"],
+    ]);
+    expect(failed?.[1]).toMatchObject({ notCreated: { n: { type: "primaryKeyViolation" } } });
+    expect(reloadedAnyway?.[1]).toMatchObject({ created: { r1: {} } });
+  });
+
+  test("the outbound strategy is part of the running copy", async () => {
+    const server = await testServer();
+    expect(server.store.running.outbound.tls.else).toBe("'default'");
+    await server.store.transaction((draft) => {
+      draft.outbound.tls.else = "'relay'";
+    });
+    expect(server.store.running.outbound.tls.else).toBe("'default'");
+    await server.one("x:Action/set", RELOAD);
+    expect(server.store.running.outbound.tls.else).toBe("'relay'");
+  });
+
+  test("without sysActionCreate the whole call is forbidden", async () => {
+    const server = await testServer([
+      { name: "editor", password: "pw-editor", permissions: [...READ, "actionReloadSettings"] },
+    ]);
+    const { name, args } = await server.one("x:Action/set", RELOAD, basic("editor", "pw-editor"));
+    expect(name).toBe("error");
+    expect(args).toEqual({
+      type: "forbidden",
+      description: "You are not authorized to create objects of this type",
+    });
+  });
+
+  test("without actionReloadSettings the reload is a forbidden SetError, and nothing reloads", async () => {
+    const server = await testServer([
+      { name: "editor", password: "pw-editor", permissions: [...READ, "sysActionCreate"] },
+    ]);
+    const id = await server.create({ name: "relay" });
+    const { args } = await server.one("x:Action/set", RELOAD, basic("editor", "pw-editor"));
+    expect(args).toEqual({
+      accountId: "c",
+      notCreated: {
+        r1: {
+          type: "forbidden",
+          description: "Insufficient permissions to perform action of type ReloadSettings",
+        },
+      },
+    });
+    expect(server.store.running.strategies.has(id)).toBe(false);
+  });
+
+  test.each([
+    ["a missing @type", {}],
+    ["an unknown @type", { "@type": "ReloadEverything" }],
+    ["a non-object", "ReloadSettings"],
+  ])("%s is invalidPatch", async (_label, action) => {
+    const server = await testServer();
+    const { args } = await server.one("x:Action/set", { create: { r1: action } });
+    expect(args).toEqual({
+      accountId: "b",
+      notCreated: {
+        r1: {
+          type: "invalidPatch",
+          description: "Missing or invalid '@type' property in object",
+          properties: [""],
+        },
+      },
+    });
+  });
+
+  test("actions cannot be updated or destroyed", async () => {
+    const server = await testServer();
+    const { args } = await server.one("x:Action/set", {
+      update: { abc: { "@type": "ReloadSettings" } },
+      destroy: ["def"],
+    });
+    expect(args).toEqual({
+      accountId: "b",
+      notUpdated: { abc: { type: "forbidden", description: "Actions cannot be updated" } },
+      notDestroyed: { def: { type: "forbidden", description: "Actions cannot be destroyed" } },
+    });
+  });
+
+  test("x:Action/get knows no action; x:Action/query is refused", async () => {
+    const server = await testServer();
+    expect((await server.one("x:Action/get", { ids: ["a", "b"] })).args).toEqual({
+      accountId: "b",
+      list: [],
+      notFound: ["a", "b"],
+    });
+    expect((await server.one("x:Action/query", {})).args).toEqual({
+      type: "invalidArguments",
+      description: "Actions cannot be queried",
+    });
+  });
+});
+
+describe("test hooks", () => {
+  async function hooked(testHooks: boolean) {
+    const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD });
+    return { store, app: createApp({ store, testHooks }) };
+  }
+
+  test("a queued failure makes the next reload fail with that SetError, all or nothing", async () => {
+    const { store, app } = await hooked(true);
+    const failure = {
+      type: "validationFailed",
+      objectId: { object: "MtaRoute", id: "b" },
+      validationErrors: [{ type: "Required", property: "address" }],
+    };
+    const queued = await app.request(`${ORIGIN}/__test/reload-failures`, {
+      method: "POST",
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: JSON.stringify({ failures: [failure] }),
+    });
+    expect(await queued.json()).toEqual({ queued: 1 });
+    await store.transaction(({ strategies }) => strategies.clear());
+    const post = (methodCalls: unknown[]) =>
+      app.request(`${ORIGIN}/jmap/`, {
+        method: "POST",
+        headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+        body: JSON.stringify({ using: ["urn:ietf:params:jmap:core"], methodCalls }),
+      });
+    const first = await (await post([["x:Action/set", RELOAD, "a"]])).json();
+    expect(first.methodResponses[0][1]).toEqual({ accountId: "b", notCreated: { r1: failure } });
+    expect(store.running.strategies.size).toBe(2);
+    const running = await app.request(`${ORIGIN}/__test/running`, {
+      headers: { Authorization: ADMIN },
+    });
+    expect((await running.json()).strategies).toHaveLength(2);
+
+    const second = await (await post([["x:Action/set", RELOAD, "a"]])).json();
+    expect(second.methodResponses[0][1]).toMatchObject({ created: { r1: {} } });
+    expect(store.running.strategies.size).toBe(0);
+    const log = await app.request(`${ORIGIN}/__test/requests`, {
+      headers: { Authorization: ADMIN },
+    });
+    expect((await log.json()).requests).toEqual([["x:Action/set"], ["x:Action/set"]]);
+  });
+
+  test("without testHooks the routes do not exist", async () => {
+    const { app } = await hooked(false);
+    const response = await app.request(`${ORIGIN}/__test/reload-failures`, {
+      method: "POST",
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: JSON.stringify({ failures: [{ type: "serverFail" }] }),
+    });
+    expect(response.status).toBe(404);
+  });
+});

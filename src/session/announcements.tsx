@@ -1,0 +1,70 @@
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { useLocation } from "wouter";
+
+// News about what the admin just did ("Saved “default”.", "Applied: …"), in one place at the
+// top of the page. A page announces, then navigates; the news shows on the page it leads to
+// and is gone once the admin moves on to another page (or reloads), so Back never repeats it.
+// One slot, so the page never holds two competing status messages.
+
+interface Announcement {
+  id: number;
+  content: ReactNode;
+  /** The path it is news for (the page about to be shown), or null for the current one. */
+  path: string | null;
+}
+
+interface AnnouncementsValue {
+  current: Announcement | null;
+  /**
+   * Shows `content` (a Notice: status for news, alert for failures) in place of the last;
+   * with `path`, on that page (announce, then navigate there).
+   */
+  announce: (content: ReactNode, options?: { path?: string }) => void;
+  clear: () => void;
+}
+
+const AnnouncementsContext = createContext<AnnouncementsValue | null>(null);
+
+export function AnnouncementProvider({ children }: { children: ReactNode }) {
+  const [current, setCurrent] = useState<Announcement | null>(null);
+  const counter = useRef(0);
+  const announce = useCallback((content: ReactNode, options: { path?: string } = {}) => {
+    counter.current += 1;
+    setCurrent({ id: counter.current, content, path: options.path ?? null });
+  }, []);
+  const clear = useCallback(() => setCurrent(null), []);
+  const value = useMemo(() => ({ current, announce, clear }), [current, announce, clear]);
+  return <AnnouncementsContext value={value}>{children}</AnnouncementsContext>;
+}
+
+export function useAnnouncements(): Pick<AnnouncementsValue, "announce" | "clear"> {
+  const value = useContext(AnnouncementsContext);
+  if (!value) throw new Error("useAnnouncements must be used inside <AnnouncementProvider>.");
+  return value;
+}
+
+/** Where announcements show. It forgets one when the admin goes to another page. */
+export function Announcements() {
+  const value = useContext(AnnouncementsContext);
+  const [pathname] = useLocation();
+  const shownOn = useRef<{ id: number; pathname: string } | null>(null);
+  const current = value?.current ?? null;
+  const clear = value?.clear;
+  const isHere = current !== null && (current.path === null || current.path === pathname);
+  useEffect(() => {
+    if (!current) return;
+    if (shownOn.current?.id !== current.id) {
+      if (isHere) shownOn.current = { id: current.id, pathname };
+    } else if (shownOn.current.pathname !== pathname) clear?.();
+  }, [current, isHere, pathname, clear]);
+  return current && isHere ? <div className="announcements">{current.content}</div> : null;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from "vitest";
+import { type PendingChange, scopeOf, withChange } from "./pending-changes";
+
+const strategy = (kind: PendingChange["kind"], changes: PendingChange["changes"] = []) => ({
+  object: "MtaTlsStrategy",
+  id: "a1",
+  name: "default",
+  kind,
+  changes,
+});
+const startTls = (from: string, to: string) => ({
+  property: "startTls",
+  label: "STARTTLS",
+  from,
+  to,
+});
+
+describe("the pending list merges what happens to one object until the next apply", () => {
+  test("updates combine per property and keep the value at the last apply", () => {
+    let list = withChange([], strategy("updated", [startTls("Optional", "Required")]));
+    list = withChange(list, strategy("updated", [startTls("Required", "Disabled")]));
+    expect(list).toEqual([strategy("updated", [startTls("Optional", "Disabled")])]);
+  });
+
+  test("changing a value back leaves nothing pending", () => {
+    let list = withChange([], strategy("updated", [startTls("Optional", "Required")]));
+    list = withChange(list, strategy("updated", [startTls("Required", "Optional")]));
+    expect(list).toEqual([]);
+  });
+
+  test("created then updated stays created; created then deleted was never applied", () => {
+    let list = withChange([], strategy("created"));
+    list = withChange(list, strategy("updated", [startTls("Optional", "Required")]));
+    expect(list).toEqual([strategy("created")]);
+    expect(withChange(list, strategy("deleted"))).toEqual([]);
+  });
+
+  test("updated then deleted is deleted; other objects are untouched", () => {
+    const other = { ...strategy("created"), id: "b2", name: "relay-eu" };
+    let list = withChange([other], strategy("updated", [startTls("Optional", "Required")]));
+    list = withChange(list, strategy("deleted"));
+    expect(list).toEqual([other, strategy("deleted")]);
+  });
+});
+
+test("the list belongs to one server and one user, and the key holds no secret", () => {
+  expect(scopeOf({ apiUrl: "https://mail.example.com/jmap/", username: "admin" })).toBe(
+    "stalwart-tls-strategies.pending:https://mail.example.com admin",
+  );
+});
