@@ -24,7 +24,19 @@ const READ_WRITE = [
   "sysMtaTlsStrategyDestroy",
 ];
 const server = serverForThisFile({
-  users: [{ name: "editor", password: "editor-password-1", permissions: READ_WRITE }],
+  users: [
+    { name: "editor", password: "editor-password-1", permissions: READ_WRITE },
+    {
+      name: "half-create",
+      password: "half-create-password-1",
+      permissions: [...READ_WRITE, "sysActionCreate"],
+    },
+    {
+      name: "half-reload",
+      password: "half-reload-password-1",
+      permissions: [...READ_WRITE, "actionReloadSettings"],
+    },
+  ],
 });
 
 const pendingNotice = (page: Page) => page.getByRole("region", { name: "Saved, not applied yet" });
@@ -45,9 +57,11 @@ test("a save is pending until Apply now; only then does delivery use it", {
     "Stalwart keeps delivering with the previous settings until they are reloaded",
   );
   await expect(notice.getByRole("listitem")).toHaveText([`${name} created`]);
-  await expect(notice).toContainText("saves made by other admins or tools cannot be seen here");
+  await expect(notice).toContainText(
+    "changes other admins or tools saved, which cannot be seen here",
+  );
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
-  await expect(row).toContainText("Saved, not applied yet");
+  await expect(row).toContainText("Not applied yet");
   await expectNoAxeViolations(page);
   expect(await runningNamed(name)).toBeUndefined();
 
@@ -56,7 +70,9 @@ test("a save is pending until Apply now; only then does delivery use it", {
     /^Applied\. Delivery now uses the saved settings on this node\. In a cluster, the other nodes reload on their own/,
   );
   await expect(notice).toHaveCount(0);
-  await expect(row).not.toContainText("Saved, not applied yet");
+  // The button is gone with the notice: focus is on the news instead of lost.
+  await expect(page.locator(".announcements")).toBeFocused();
+  await expect(row).not.toContainText("Not applied yet");
   expect(await runningNamed(name)).toMatchObject({ startTls: "optional" });
 
   // An edit is pending in words, and the running copy keeps the old value until applied.
@@ -119,7 +135,8 @@ test("a failed apply says why in words, changes nothing, and keeps the list", {
       objectId: { object: "MtaRoute", id: "b" },
       validationErrors: [{ type: "Required", property: "address" }],
     },
-    { type: "notFound", objectId: { object: "MtaTlsStrategy", id } },
+    { type: "notFound", objectId: { object: "MtaTlsStrategy", id: "gone12345678" } },
+    { type: "validationFailed", objectId: { object: "MtaTlsStrategy", id } },
   ]);
   const apply = notice.getByRole("button", { name: "Apply now" });
   const alert = notice.getByRole("alert");
@@ -137,14 +154,21 @@ test("a failed apply says why in words, changes nothing, and keeps the list", {
   await expect(alert).toContainText("the route (MtaRoute) with id “b” is not valid");
   await expect(alert).toContainText("“address” is required.");
 
+  // A missing object is named, not linked: there is nothing to open.
   await apply.click();
   await expect(alert).toContainText(
-    `the TLS strategy (MtaTlsStrategy) with id “${id}”, which another setting refers to, does not exist`,
+    "the TLS strategy (MtaTlsStrategy) with id “gone12345678”, which another setting refers to, does not exist",
   );
-  await expect(alert.getByRole("link", { name: `Open the TLS strategy “${id}”` })).toHaveAttribute(
-    "href",
-    `${LIST_PATH}/${id}`,
+  await expect(alert.getByRole("link")).toHaveCount(0);
+
+  // A TLS strategy that fails to build is linked, by its name.
+  await apply.click();
+  await expect(alert).toContainText(
+    `the TLS strategy (MtaTlsStrategy) with id “${id}” is not valid`,
   );
+  await expect(
+    alert.getByRole("link", { name: `Open the TLS strategy “${name}”` }),
+  ).toHaveAttribute("href", `${LIST_PATH}/${id}`);
   expect(await runningNamed(name)).toBeUndefined();
 
   await apply.click();
@@ -152,29 +176,31 @@ test("a failed apply says why in words, changes nothing, and keeps the list", {
   expect(await runningNamed(name)).toMatchObject({ description: "Pending" });
 });
 
-test("without the permission to reload, the notice says an administrator must, and no apply is offered", {
+for (const user of ["editor", "half-create", "half-reload"]) {
+  test(`without both permissions to reload (${user}), the notice says an administrator must, and no apply is offered`, {
+    tag: "@embedded",
+  }, async ({ page }) => {
+    await signIn(page, server, server.users[user]);
+    await expect(page.getByRole("button", { name: "Reload settings" })).toHaveCount(0);
+    const name = uniqueName("editor");
+    await page.getByRole("link", { name: "Create strategy" }).click();
+    await expect(page.getByRole("button", { name: "Save and apply" })).toHaveCount(0);
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    const notice = pendingNotice(page);
+    await expect(notice).toContainText(
+      "An administrator must reload Stalwart's settings for these changes to take effect",
+    );
+    await expect(notice).not.toContainText("actionReloadSettings");
+    await expect(notice.getByRole("button")).toHaveCount(0);
+    await page.getByRole("link", { name, exact: true }).click();
+    await expect(page.getByRole("button", { name: "Save and apply" })).toHaveCount(0);
+  });
+}
+
+test("the pending list survives a reload and signing in again, and is shared by the tabs", {
   tag: "@embedded",
 }, async ({ page }) => {
-  await signIn(page, server, server.users.editor);
-  await expect(page.getByRole("button", { name: "Reload settings" })).toHaveCount(0);
-  const name = uniqueName("editor");
-  await page.getByRole("link", { name: "Create strategy" }).click();
-  await expect(page.getByRole("button", { name: "Save and apply" })).toHaveCount(0);
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("button", { name: "Create", exact: true }).click();
-  const notice = pendingNotice(page);
-  await expect(notice).toContainText(
-    "An administrator must reload Stalwart's settings for these changes to take effect",
-  );
-  await expect(notice).not.toContainText("actionReloadSettings");
-  await expect(notice.getByRole("button")).toHaveCount(0);
-  await page.getByRole("link", { name, exact: true }).click();
-  await expect(page.getByRole("button", { name: "Save and apply" })).toHaveCount(0);
-});
-
-test("the pending list survives a reload and signing in again, and is shared by the tabs", async ({
-  page,
-}) => {
   await signIn(page, server);
   const name = uniqueName("shared");
   const id = await createThroughApi(server, { name });
@@ -201,10 +227,26 @@ test("the pending list survives a reload and signing in again, and is shared by 
     await tab.getByRole("button", { name: "Sign in" }).click();
   }
   await expect(pendingNotice(tab).getByRole("listitem").last()).toHaveText(entry);
+
+  // A failed apply shows in both tabs; a successful one in either clears both.
+  await failNextReloads(server, [{ type: "validationFailed", description: "Broken tracer" }]);
+  await pendingNotice(page).getByRole("button", { name: "Apply now" }).click();
+  await expect(pendingNotice(page).getByRole("alert")).toContainText("Broken tracer");
+  await expect(pendingNotice(tab).getByRole("alert")).toContainText("Broken tracer");
   await pendingNotice(tab).getByRole("button", { name: "Apply now" }).click();
   await expect(pendingNotice(tab)).toHaveCount(0);
   await expect(pendingNotice(page)).toHaveCount(0);
+  await expect(page.getByText("Broken tracer")).toHaveCount(0);
   await tab.close();
+
+  // The list belongs to a user: another one signing in on this browser sees none of it.
+  await page.goto(server.url(`${LIST_PATH}/${id}`));
+  await page.getByLabel("TLS handshake timeout", { exact: true }).fill("90s");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(pendingNotice(page)).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, server, server.users.editor);
+  await expect(pendingNotice(page)).toHaveCount(0);
 });
 
 test("a delete and a bulk delete leave pending entries", async ({ page }) => {
@@ -241,4 +283,94 @@ test("Reload settings applies changes made elsewhere", { tag: "@embedded" }, asy
     /^Applied\. Delivery now uses the saved settings/,
   );
   expect(await runningNamed(name)).toMatchObject({ name });
+});
+
+test("Save and apply whose reload fails: saved, not applied, and says why", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  const name = uniqueName("half");
+  const id = await createThroughApi(server, { name });
+  await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
+  await failNextReloads(server, [{ type: "notFound", objectId: { object: "MtaRoute", id: "r9" } }]);
+  await page.getByLabel("MTA-STS lookup timeout", { exact: true }).fill("2m");
+  await page.getByRole("button", { name: "Save and apply" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Saved “${name}”.`);
+  const notice = pendingNotice(page);
+  await expect(notice.getByRole("listitem").last()).toHaveText(
+    `${name}: MTA-STS lookup timeout 5m → 2m`,
+  );
+  await expect(notice.getByRole("alert")).toContainText(
+    "the route (MtaRoute) with id “r9”, which another setting refers to, does not exist",
+  );
+  expect(await runningNamed(name)).toBeUndefined();
+});
+
+test("a Save and apply whose save fails still reports the reload that ran", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  await signIn(page, server);
+  // Something pending from before.
+  const earlier = uniqueName("earlier");
+  const earlierId = await createThroughApi(server, { name: earlier });
+  await page.goto(server.url(`${LIST_PATH}/${earlierId}`));
+  await page.getByLabel("Description", { exact: true }).fill("Before");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(pendingNotice(page).getByRole("listitem").last()).toContainText(earlier);
+
+  // A name taken after the page checked it: the create fails, the reload in the same
+  // request runs all the same.
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  const taken = uniqueName("taken");
+  await page.getByLabel("Name", { exact: true }).fill(taken);
+  await expect(page.getByText(`“${taken}” is free.`)).toBeVisible();
+  await createThroughApi(server, { name: taken });
+  await page.getByRole("button", { name: "Save and apply" }).click();
+  await expect(page.getByLabel("Name", { exact: true })).toHaveAccessibleDescription(
+    new RegExp(`A strategy named “${taken}” already exists`),
+  );
+  await expect(page.getByRole("status")).toHaveText(
+    "Not saved. The settings were reloaded all the same, so what was saved before is now in effect.",
+  );
+  await expect(pendingNotice(page)).toHaveCount(0);
+  expect(await runningNamed(earlier)).toMatchObject({ description: "Before" });
+});
+
+test("a duplicate, an edit and a deletion then re-creation are each pending in words", async ({
+  page,
+}) => {
+  const original = uniqueName("orig");
+  const id = await createThroughApi(server, { name: original });
+  await signIn(page, server, server.admin, `${LIST_PATH}?q=${original}`);
+  await page.getByRole("link", { name: `Duplicate ${original}` }).click();
+  const copy = `${original}-copy`;
+  await page.getByLabel("Name", { exact: true }).fill(copy);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  const notice = pendingNotice(page);
+  await expect(notice.getByRole("listitem").last()).toHaveText(`${copy} created`);
+
+  await page.goto(server.url(`${LIST_PATH}/${id}`));
+  await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByLabel("Search by name").fill(original);
+  const row = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: original, exact: true }) });
+  await expect(row).toContainText("Not applied yet");
+
+  // Deleted here, then created again under the same name: to delivery, a change of values.
+  await page.getByRole("link", { name: original, exact: true }).click();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(original);
+  await page.getByLabel("DANE", { exact: true }).selectOption({ label: "Disabled" });
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page
+    .getByRole("dialog", { name: "Create with warnings?" })
+    .getByRole("button", { name: "Create anyway" })
+    .click();
+  const items = await notice.getByRole("listitem").allTextContents();
+  // Compared with what delivery runs with: STARTTLS Required was never applied.
+  expect(items).toContain(`${original} deleted and created again: DANE Optional → Disabled`);
+  expect(items.filter((item) => item.startsWith(`${original} `))).toHaveLength(1);
 });

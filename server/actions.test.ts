@@ -174,6 +174,25 @@ describe("test hooks", () => {
     expect((await log.json()).requests).toEqual([["x:Action/set"], ["x:Action/set"]]);
   });
 
+  test("the hooks answer the administrator only, and refuse a body that is not JSON", async () => {
+    const { store } = await openStore({
+      dataDir: null,
+      adminPassword: ADMIN_PASSWORD,
+      users: [{ name: "reader", password: "reader-pw", permissions: ["sysMtaTlsStrategyGet"] }],
+    });
+    const app = createApp({ store, testHooks: true });
+    const running = await app.request(`${ORIGIN}/__test/running`, {
+      headers: { Authorization: basic("reader", "reader-pw") },
+    });
+    expect(running.status).toBe(403);
+    const garbled = await app.request(`${ORIGIN}/__test/reload-failures`, {
+      method: "POST",
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: "{not json",
+    });
+    expect(garbled.status).toBe(400);
+  });
+
   test("without testHooks the routes do not exist", async () => {
     const { app } = await hooked(false);
     const response = await app.request(`${ORIGIN}/__test/reload-failures`, {

@@ -133,22 +133,33 @@ function mountJmap(app: Hono, store: Store, hooks: TestHooks | undefined) {
   });
 
   if (hooks) {
-    // Test hooks: signed in, like everything else here.
+    // Test hooks: for the administrator only, like the settings they reveal.
+    const authenticateAdmin = async (c: Context) => {
+      const user = await authenticate(c);
+      if (user.name !== "admin")
+        throw new ProblemError({ type: "about:blank", status: 403, title: "Forbidden" });
+      return user;
+    };
     app.post("/__test/reload-failures", async (c) => {
-      await authenticate(c);
-      const body = (await c.req.json()) as { failures?: SetError[] };
-      hooks.failures = Array.isArray(body.failures) ? body.failures : [];
+      await authenticateAdmin(c);
+      let body: { failures?: SetError[] };
+      try {
+        body = JSON.parse(await c.req.text()) as { failures?: SetError[] };
+      } catch {
+        throw new ProblemError({ type: "about:blank", status: 400, title: "Bad Request" });
+      }
+      hooks.failures = Array.isArray(body?.failures) ? body.failures : [];
       return c.json({ queued: hooks.failures.length });
     });
     app.get("/__test/running", async (c) => {
-      await authenticate(c);
+      await authenticateAdmin(c);
       return c.json({
         strategies: [...store.running.strategies.values()],
         outbound: store.running.outbound,
       });
     });
     app.get("/__test/requests", async (c) => {
-      await authenticate(c);
+      await authenticateAdmin(c);
       return c.json({ requests: hooks.requests });
     });
   }

@@ -95,6 +95,8 @@ describe("durable storage", () => {
     const dataDir = await temporaryDir();
     const { store } = await openStore({ dataDir, adminPassword: "pw" });
     const app = createApp({ store });
+    // Signed in once first: the writes, not the password checks, are what is raced here.
+    await call(app, basic("admin", "pw"), []);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         call(app, basic("admin", "pw"), [

@@ -25,9 +25,12 @@ function filesUnder(directory: string): string[] {
   });
 }
 
+/** Every module a file imports: static, re-exported, side-effect and dynamic imports. */
 const importsOf = (file: string) =>
   Array.from(
-    readFileSync(file, "utf8").matchAll(/(?:import|export)[^"'`;]*?from\s+["']([^"']+)["']/g),
+    readFileSync(file, "utf8").matchAll(
+      /(?:(?:import|export)[^"'`;]*?from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g,
+    ),
     (match) => match[1] as string,
   );
 

@@ -4,16 +4,12 @@ import { Link, Redirect, useLocation, useSearch } from "wouter";
 import { ShownText } from "../components/shown-text";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { editPath, LIST_PATH } from "../features/tls-strategies/paths";
-import { OBJECT } from "../features/tls-strategies/queries";
+import { cachedName, OBJECT } from "../features/tls-strategies/queries";
 import { UnauthorizedError } from "../jmap/errors";
 import { Announcements } from "../session/announcements";
-import { PendingApplyNotice } from "../session/apply";
+import { type ObjectLink, PendingApplyNotice } from "../session/apply";
 import { useAuth } from "../session/auth";
 import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
-
-/** Where a failed reload's object can be opened: TLS strategies only. */
-const tlsStrategyLink = (objectId: { object: string; id: string }) =>
-  objectId.object === OBJECT ? editPath(objectId.id) : null;
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
@@ -29,6 +25,18 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const search = useSearch();
   const queryClient = useQueryClient();
   const { confirmLeave } = useNavigationGuard();
+  // Where a failed reload's object can be opened: TLS strategies only, by name when known.
+  const tlsStrategyLink: ObjectLink = (objectId) => {
+    if (objectId.object !== OBJECT) return null;
+    const name = cachedName(queryClient, objectId.id);
+    return {
+      href: editPath(objectId.id),
+      label:
+        name === undefined
+          ? `the TLS strategy with id “${objectId.id}”`
+          : `the TLS strategy “${name}”`,
+    };
+  };
 
   useEffect(() => {
     let isAsking = false;

@@ -20,6 +20,8 @@ interface Announcement {
   content: ReactNode;
   /** The path it is news for (the page about to be shown), or null for the current one. */
   path: string | null;
+  /** Move focus to it: the control the admin used is gone (Apply now, once applied). */
+  focus: boolean;
 }
 
 interface AnnouncementsValue {
@@ -28,7 +30,7 @@ interface AnnouncementsValue {
    * Shows `content` (a Notice: status for news, alert for failures) in place of the last;
    * with `path`, on that page (announce, then navigate there).
    */
-  announce: (content: ReactNode, options?: { path?: string }) => void;
+  announce: (content: ReactNode, options?: { path?: string; focus?: boolean }) => void;
   clear: () => void;
 }
 
@@ -37,10 +39,18 @@ const AnnouncementsContext = createContext<AnnouncementsValue | null>(null);
 export function AnnouncementProvider({ children }: { children: ReactNode }) {
   const [current, setCurrent] = useState<Announcement | null>(null);
   const counter = useRef(0);
-  const announce = useCallback((content: ReactNode, options: { path?: string } = {}) => {
-    counter.current += 1;
-    setCurrent({ id: counter.current, content, path: options.path ?? null });
-  }, []);
+  const announce = useCallback(
+    (content: ReactNode, options: { path?: string; focus?: boolean } = {}) => {
+      counter.current += 1;
+      setCurrent({
+        id: counter.current,
+        content,
+        path: options.path ?? null,
+        focus: options.focus ?? false,
+      });
+    },
+    [],
+  );
   const clear = useCallback(() => setCurrent(null), []);
   const value = useMemo(() => ({ current, announce, clear }), [current, announce, clear]);
   return <AnnouncementsContext value={value}>{children}</AnnouncementsContext>;
@@ -57,14 +67,22 @@ export function Announcements() {
   const value = useContext(AnnouncementsContext);
   const [pathname] = useLocation();
   const shownOn = useRef<{ id: number; pathname: string } | null>(null);
+  const area = useRef<HTMLDivElement>(null);
   const current = value?.current ?? null;
   const clear = value?.clear;
   const isHere = current !== null && (current.path === null || current.path === pathname);
   useEffect(() => {
     if (!current) return;
     if (shownOn.current?.id !== current.id) {
-      if (isHere) shownOn.current = { id: current.id, pathname };
+      if (!isHere) return;
+      shownOn.current = { id: current.id, pathname };
+      if (current.focus) area.current?.focus();
     } else if (shownOn.current.pathname !== pathname) clear?.();
   }, [current, isHere, pathname, clear]);
-  return current && isHere ? <div className="announcements">{current.content}</div> : null;
+  return current && isHere ? (
+    // Focusable by script only, for when the control that led here is gone.
+    <div className="announcements" ref={area} tabIndex={-1}>
+      {current.content}
+    </div>
+  ) : null;
 }

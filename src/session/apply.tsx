@@ -2,10 +2,19 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import { Link } from "wouter";
 import { Notice } from "../components/notice";
 import { ShownText } from "../components/shown-text";
+import type { JmapClient } from "../jmap/client";
 import { describeError } from "../jmap/describe-error";
 import { useAnnouncements } from "./announcements";
 import { useAuth, useWithReauthentication } from "./auth";
-import { clearPendingChanges, type PendingChange, usePendingChanges } from "./pending-changes";
+import {
+  markApplied,
+  markApplyFailed,
+  type PendingChange,
+  pendingMark,
+  recordPendingChange,
+  type StoredApplyFailure,
+  usePendingState,
+} from "./pending-changes";
 import { usePermissions } from "./permissions";
 import {
   describeReloadFailure,
@@ -16,73 +25,118 @@ import {
 
 // Applying saved changes: a settings reload (shared wire reference §11), from the pending
 // notice ("Apply now"), from the list ("Reload settings") or along with a save ("Save and
-// apply"). A success clears the pending list; a failure keeps it and says why.
-
-/** The last reload that did not go through, until the next one that does. */
-export type ApplyFailure =
-  | { kind: "refused"; failure: ReloadFailure }
-  | { kind: "unknown"; message: string };
-
-interface ApplyValue {
-  failure: ApplyFailure | null;
-  isApplying: boolean;
-  /** Reloads the settings now; resolves to the outcome, or null when no answer came. */
-  apply: () => Promise<ReloadOutcome | null>;
-  /** Takes in the outcome of a reload that rode along with a save. */
-  report: (outcome: ReloadOutcome) => Promise<void>;
-}
-
-const ApplyContext = createContext<ApplyValue | null>(null);
+// apply"). A success clears what was pending when the reload was sent, nothing saved after;
+// a failure keeps the list and says why, in every tab.
 
 /** "Applied" in words: what changed, and what a cluster does (shared wire reference §11). */
 export const APPLIED =
   "Delivery now uses the saved settings on this node. In a cluster, the other nodes reload on their own; a failure there shows only in their logs.";
 
+/** Why a reload's outcome is not known: the request or its answer was lost. */
+const unknownOutcome = (error: unknown): StoredApplyFailure => ({
+  kind: "unknown",
+  message: `${describeError(error)} Whether the settings were reloaded is not known; the list of changes is kept. Applying again is safe.`,
+});
+
+/**
+ * For a save that may carry a reload ("Save and apply"): note what is pending before the
+ * request, then settle both answers. The save's own change is applied when the reload that
+ * followed it in the same request succeeded; otherwise it joins the pending list.
+ */
+export interface SaveWithReload {
+  /** Call before sending: what a reload in this request will cover. */
+  mark: () => Promise<number>;
+  /**
+   * The save succeeded: record its change, unless the reload after it applied it. With
+   * `unreadable`, a reload was sent but its answer could not be read.
+   */
+  saved: (
+    change: PendingChange,
+    reload: ReloadOutcome | undefined,
+    mark: number,
+    unreadable?: unknown,
+  ) => Promise<void>;
+  /** The save failed; the reload may still have run (shared wire reference §11). */
+  notSaved: (
+    reload: ReloadOutcome | undefined,
+    mark: number,
+    unreadable?: unknown,
+  ) => Promise<void>;
+}
+
+interface ApplyValue {
+  isApplying: boolean;
+  /** Reloads the settings now; resolves to the outcome, or null when no answer came. */
+  apply: (options?: { announce?: boolean }) => Promise<ReloadOutcome | null>;
+  forSave: (client: JmapClient) => SaveWithReload;
+}
+
+const ApplyContext = createContext<ApplyValue | null>(null);
+
 export function ApplyProvider({ children }: { children: ReactNode }) {
   const { client } = useAuth();
   const withReauthentication = useWithReauthentication();
   const { announce } = useAnnouncements();
-  const [failure, setFailure] = useState<ApplyFailure | null>(null);
   const [isApplying, setIsApplying] = useState(false);
 
-  const report = useCallback(
-    async (outcome: ReloadOutcome) => {
-      if (!client) return;
-      if (outcome.isApplied) {
-        setFailure(null);
-        await clearPendingChanges(client);
-      } else {
-        setFailure({ kind: "refused", failure: outcome.failure });
+  const settle = useCallback(async (target: JmapClient, outcome: ReloadOutcome, mark: number) => {
+    if (outcome.isApplied) await markApplied(target, mark);
+    else await markApplyFailed(target, { kind: "refused", failure: outcome.failure });
+  }, []);
+
+  const apply = useCallback(
+    async ({ announce: shouldAnnounce = true }: { announce?: boolean } = {}) => {
+      if (!client) return null;
+      setIsApplying(true);
+      try {
+        const mark = await pendingMark(client);
+        const outcome = await withReauthentication(() => reloadSettings(client));
+        await settle(client, outcome, mark);
+        if (outcome.isApplied && shouldAnnounce) {
+          announce(<Notice tone="success">Applied. {APPLIED}</Notice>, { focus: true });
+        }
+        return outcome;
+      } catch (error) {
+        await markApplyFailed(client, unknownOutcome(error));
+        return null;
+      } finally {
+        setIsApplying(false);
       }
     },
-    [client],
+    [client, withReauthentication, settle, announce],
   );
 
-  const apply = useCallback(async () => {
-    if (!client) return null;
-    setIsApplying(true);
-    try {
-      const outcome = await withReauthentication(() => reloadSettings(client));
-      await report(outcome);
-      if (outcome.isApplied) {
-        announce(<Notice tone="success">Applied. {APPLIED}</Notice>);
-      }
-      return outcome;
-    } catch (error) {
-      setFailure({
-        kind: "unknown",
-        message: `${describeError(error)} Whether the settings were reloaded is not known; the list of changes is kept. Applying again is safe.`,
-      });
-      return null;
-    } finally {
-      setIsApplying(false);
-    }
-  }, [client, withReauthentication, report, announce]);
-
-  const value = useMemo(
-    () => ({ failure, isApplying, apply, report }),
-    [failure, isApplying, apply, report],
+  const forSave = useCallback(
+    (target: JmapClient): SaveWithReload => ({
+      mark: () => pendingMark(target),
+      saved: async (change, reload, mark, unreadable) => {
+        if (reload?.isApplied) {
+          await markApplied(target, mark);
+          return;
+        }
+        await recordPendingChange(target, change);
+        if (reload) await settle(target, reload, mark);
+        else if (unreadable !== undefined)
+          await markApplyFailed(target, unknownOutcome(unreadable));
+      },
+      notSaved: async (reload, mark, unreadable) => {
+        if (unreadable !== undefined) await markApplyFailed(target, unknownOutcome(unreadable));
+        if (!reload) return;
+        await settle(target, reload, mark);
+        if (reload.isApplied) {
+          announce(
+            <Notice tone="info">
+              Not saved. The settings were reloaded all the same, so what was saved before is now in
+              effect.
+            </Notice>,
+          );
+        }
+      },
+    }),
+    [settle, announce],
   );
+
+  const value = useMemo(() => ({ isApplying, apply, forSave }), [isApplying, apply, forSave]);
   return <ApplyContext value={value}>{children}</ApplyContext>;
 }
 
@@ -99,7 +153,9 @@ function PendingChangeText({ change }: { change: PendingChange }) {
   if (change.kind === "deleted") return <>{name} deleted</>;
   return (
     <>
-      {name}:{" "}
+      {name}
+      {change.kind === "recreated" ? " deleted and created again" : ""}
+      {change.changes.length > 0 ? ": " : ""}
       {change.changes.map((c, index) => (
         <span key={c.property}>
           {index > 0 ? ", " : ""}
@@ -110,19 +166,26 @@ function PendingChangeText({ change }: { change: PendingChange }) {
   );
 }
 
+/** Where the page shows an object a failed reload names, and what it calls it. */
+export type ObjectLink = (objectId: { object: string; id: string }) => {
+  href: string;
+  label: string;
+} | null;
+
 /** Why the last reload failed, in words, with a link to the object when the page has one. */
 function ApplyFailureText({
   failure,
   objectLink,
 }: {
-  failure: ApplyFailure;
-  objectLink: (objectId: { object: string; id: string }) => string | null;
+  failure: StoredApplyFailure;
+  objectLink: ObjectLink;
 }) {
-  if (failure.kind === "unknown") {
-    return <p>{failure.message}</p>;
-  }
-  const text = describeReloadFailure(failure.failure);
-  const link = text.objectId ? objectLink(text.objectId) : null;
+  if (failure.kind === "unknown") return <p>{failure.message}</p>;
+  const text = describeReloadFailure(failure.failure as ReloadFailure);
+  // A missing object cannot be opened; one that failed to build can.
+  const isMissing =
+    failure.failure.kind === "setError" && failure.failure.error.type === "notFound";
+  const link = text.objectId && !isMissing ? objectLink(text.objectId) : null;
   return (
     <>
       <p>
@@ -136,10 +199,10 @@ function ApplyFailureText({
           ))}
         </ul>
       ) : null}
-      {link && text.objectId ? (
+      {link ? (
         <p>
-          <Link href={link}>
-            Open the TLS strategy “<ShownText text={text.objectId.id} />”
+          <Link href={link.href}>
+            Open <ShownText text={link.label} />
           </Link>
         </p>
       ) : null}
@@ -149,31 +212,30 @@ function ApplyFailureText({
 
 /**
  * The persistent notice of changes saved but not applied, on every page: what changed since
- * the last apply, and Apply now (or, without the permissions, who must apply).
+ * the last apply from this browser, and Apply now (or, without the permissions, who must).
  */
-export function PendingApplyNotice({
-  objectLink,
-}: {
-  /** Where the page shows an object a failed reload names, or null if it does not. */
-  objectLink: (objectId: { object: string; id: string }) => string | null;
-}) {
-  const pending = usePendingChanges();
-  const { failure, isApplying, apply } = useApply();
+export function PendingApplyNotice({ objectLink }: { objectLink: ObjectLink }) {
+  const { changes, failure, isOnlyInThisTab } = usePendingState();
+  const { isApplying, apply } = useApply();
   const permissions = usePermissions();
-  if (pending.length === 0 && !failure) return null;
+  if (changes.length === 0 && !failure) return null;
+  const heading =
+    changes.length > 0
+      ? "Saved, not applied yet"
+      : failure?.kind === "unknown"
+        ? "Settings reload: outcome unknown"
+        : "Settings not reloaded";
   return (
     <section className="pending-apply" aria-labelledby="pending-apply-heading">
-      <h2 id="pending-apply-heading">
-        {pending.length > 0 ? "Saved, not applied yet" : "Settings not reloaded"}
-      </h2>
-      {pending.length > 0 ? (
+      <h2 id="pending-apply-heading">{heading}</h2>
+      {changes.length > 0 ? (
         <>
           <p>
-            Stalwart keeps delivering with the previous settings until they are reloaded. Saved here
-            since the last apply:
+            Stalwart keeps delivering with the previous settings until they are reloaded. Saved from
+            this browser since its last apply:
           </p>
           <ul className="pending-list">
-            {pending.map((change) => (
+            {changes.map((change) => (
               <li key={`${change.object}:${change.id}`}>
                 <PendingChangeText change={change} />
               </li>
@@ -181,32 +243,38 @@ export function PendingApplyNotice({
           </ul>
         </>
       ) : null}
+      {isOnlyInThisTab ? (
+        <p>This browser refused to store the list, so only this tab keeps it.</p>
+      ) : null}
       {failure ? (
         <div role="alert" className="notice notice-error">
           <ApplyFailureText failure={failure} objectLink={objectLink} />
         </div>
       ) : null}
-      {permissions.canReloadSettings ? (
-        <div className="actions">
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => void apply()}
-            disabled={isApplying}
-          >
-            {isApplying ? "Applying…" : "Apply now"}
-          </button>
-        </div>
+      {!permissions.isKnown ? null : permissions.canReloadSettings ? (
+        <>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => void apply()}
+              disabled={isApplying}
+            >
+              {isApplying ? "Applying…" : "Apply now"}
+            </button>
+          </div>
+          <p className="muted">
+            Applying reloads every saved setting, including changes other admins or tools saved,
+            which cannot be seen here.
+          </p>
+        </>
       ) : (
         <p>
           An administrator must reload Stalwart's settings for these changes to take effect: your
-          account is not allowed to reload them.
+          account is not allowed to reload them. Changes saved by other admins or tools cannot be
+          seen here.
         </p>
       )}
-      <p className="muted">
-        Only changes saved in this browser are listed: saves made by other admins or tools cannot be
-        seen here. Applying reloads every saved setting, theirs included.
-      </p>
     </section>
   );
 }

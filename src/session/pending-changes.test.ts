@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type PendingChange, scopeOf, withChange } from "./pending-changes";
+import { afterApply, type PendingChange, scopeOf, withChange } from "./pending-changes";
 
 const strategy = (kind: PendingChange["kind"], changes: PendingChange["changes"] = []) => ({
   object: "MtaTlsStrategy",
@@ -47,4 +47,49 @@ test("the list belongs to one server and one user, and the key holds no secret",
   expect(scopeOf({ apiUrl: "https://mail.example.com/jmap/", username: "admin" })).toBe(
     "stalwart-tls-strategies.pending:https://mail.example.com admin",
   );
+});
+
+describe("a deletion and a creation under the same name are one re-creation", () => {
+  const values = (startTlsValue: string) => [
+    { property: "startTls", label: "STARTTLS", value: startTlsValue },
+    { property: "dane", label: "DANE", value: "Optional" },
+  ];
+  const deleted = { ...strategy("deleted"), values: values("Optional") };
+  const created = (startTlsValue: string) => ({
+    ...strategy("created"),
+    id: "new-id",
+    values: values(startTlsValue),
+  });
+
+  test("with what differs, as Stalwart picks strategies by name", () => {
+    expect(withChange([deleted], created("Required"))).toEqual([
+      { ...created("Required"), kind: "recreated", changes: [startTls("Optional", "Required")] },
+    ]);
+  });
+
+  test("against the values delivery still runs with, not unapplied ones", () => {
+    let list = withChange([], strategy("updated", [startTls("Optional", "Required")]));
+    list = withChange(list, { ...strategy("deleted"), values: values("Required") });
+    expect(list).toEqual([{ ...strategy("deleted"), values: values("Optional") }]);
+    expect(withChange(list, created("Optional"))).toEqual([]);
+  });
+
+  test("with nothing that differs, nothing is pending", () => {
+    expect(withChange([deleted], created("Optional"))).toEqual([]);
+  });
+});
+
+test("a reload applies what was recorded before it was sent, never what came after", () => {
+  const early = { ...strategy("created"), id: "e", seq: 3 };
+  const late = { ...strategy("created"), id: "l", seq: 4 };
+  expect(
+    afterApply(
+      {
+        changes: [early, late],
+        nextSeq: 5,
+        failure: { kind: "unknown", message: "lost" },
+      },
+      3,
+    ),
+  ).toEqual({ changes: [late], nextSeq: 5 });
 });

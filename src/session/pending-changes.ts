@@ -10,37 +10,117 @@ import { sessionQuery, useJmapClient } from "./auth";
 // browser's localStorage, per server and user, shared by every tab of this page, cleared by a
 // successful reload. It holds names and values in words, never a credential.
 
+/** One property's value in words, as a change or a snapshot shows it. */
+export interface ValueInWords {
+  property: string;
+  label: string;
+  value: string;
+}
+
 /** One object changed since the settings were last applied, described in words. */
 export interface PendingChange {
   /** The object's kind as the server names it, e.g. "MtaTlsStrategy". */
   object: string;
   id: string;
   name: string;
-  kind: "created" | "updated" | "deleted";
-  /** For an update: each property that changed, from its value at the last apply. */
+  /**
+   * "recreated": deleted and created again under the same name; Stalwart picks strategies by
+   * name, so to delivery it is a change of values.
+   */
+  kind: "created" | "updated" | "deleted" | "recreated";
+  /** For an update (or a re-creation): each property that changed, from its applied value. */
   changes: { property: string; label: string; from: string; to: string }[];
+  /** For a creation or deletion: the values, so that a re-creation can say what differs. */
+  values?: ValueInWords[];
+  /** Order of recording: a reload applies what was recorded before it was sent. */
+  seq?: number;
 }
 
+/** Why the last apply did not go through, kept beside the list so every tab shows it. */
+export type StoredApplyFailure =
+  | {
+      kind: "refused";
+      failure:
+        | { kind: "setError"; error: { type: string; [key: string]: unknown } }
+        | { kind: "methodError"; type: string; description: string | undefined };
+    }
+  | { kind: "unknown"; message: string };
+
+const valueSchema = z.object({ property: z.string(), label: z.string(), value: z.string() });
 const pendingChangeSchema = z.object({
   object: z.string(),
   id: z.string(),
   name: z.string(),
-  kind: z.enum(["created", "updated", "deleted"]),
+  kind: z.enum(["created", "updated", "deleted", "recreated"]),
   changes: z.array(
     z.object({ property: z.string(), label: z.string(), from: z.string(), to: z.string() }),
   ),
+  values: z.optional(z.array(valueSchema)),
+  seq: z.optional(z.number()),
 });
-const storedSchema = z.object({ version: z.literal(1), changes: z.array(pendingChangeSchema) });
+const failureSchema = z.union([
+  z.object({
+    kind: z.literal("refused"),
+    failure: z.union([
+      z.object({ kind: z.literal("setError"), error: z.looseObject({ type: z.string() }) }),
+      z.object({
+        kind: z.literal("methodError"),
+        type: z.string(),
+        description: z.optional(z.string()),
+      }),
+    ]),
+  }),
+  z.object({ kind: z.literal("unknown"), message: z.string() }),
+]);
+const storedSchema = z.object({
+  version: z.literal(1),
+  nextSeq: z.number(),
+  changes: z.array(pendingChangeSchema),
+  failure: z.optional(failureSchema),
+});
+
+/** What is stored for one server and user. */
+export interface PendingState {
+  changes: PendingChange[];
+  nextSeq: number;
+  /** The last apply's failure, until an apply succeeds. */
+  failure?: StoredApplyFailure;
+  /** True when the browser refused to store the list: it then lives in this tab only. */
+  isOnlyInThisTab?: boolean;
+}
 
 const PREFIX = "stalwart-tls-strategies.pending:";
+const EMPTY: PendingState = { changes: [], nextSeq: 1 };
+
+/** The changes between two snapshots of values, in words. */
+function changesBetween(from: ValueInWords[], to: ValueInWords[]): PendingChange["changes"] {
+  return to.flatMap((after) => {
+    const before = from.find((value) => value.property === after.property);
+    return before && before.value !== after.value
+      ? [{ property: after.property, label: after.label, from: before.value, to: after.value }]
+      : [];
+  });
+}
 
 /**
  * Adds one change to the list, merged with what is already there for the same object: a
  * created object stays "created" when updated, and vanishes when deleted (it was never
  * applied); updates combine property by property, keeping the value at the last apply, and
- * an update that returns every property to that value leaves nothing pending.
+ * an update that returns every property to that value leaves nothing pending. A deletion
+ * followed by a creation under the same name is one re-creation, with what differs.
  */
 export function withChange(list: readonly PendingChange[], change: PendingChange): PendingChange[] {
+  if (change.kind === "created") {
+    const deleted = list.find(
+      (c) => c.object === change.object && c.kind === "deleted" && c.name === change.name,
+    );
+    if (deleted) {
+      const rest = list.filter((c) => c !== deleted);
+      const changes = changesBetween(deleted.values ?? [], change.values ?? []);
+      if (deleted.values && change.values && changes.length === 0) return rest;
+      return [...rest, { ...change, kind: "recreated", changes }];
+    }
+  }
   const index = list.findIndex((c) => c.object === change.object && c.id === change.id);
   const existing = list[index];
   const replace = (next: PendingChange | null) =>
@@ -51,8 +131,17 @@ export function withChange(list: readonly PendingChange[], change: PendingChange
     if (change.kind === "updated" && change.changes.length === 0) return [...list];
     return [...list, change];
   }
-  if (change.kind === "deleted") return replace(existing.kind === "created" ? null : change);
-  if (existing.kind === "created") return replace({ ...existing, name: change.name });
+  if (change.kind === "deleted") {
+    if (existing.kind === "created") return replace(null);
+    // What delivery still runs with is the value before the unapplied changes.
+    const applied = change.values?.map((value) => {
+      const changed = existing.changes.find((c) => c.property === value.property);
+      return changed ? { ...value, value: changed.from } : value;
+    });
+    return replace({ ...change, values: applied });
+  }
+  if (existing.kind === "created")
+    return replace({ ...existing, name: change.name, seq: change.seq ?? existing.seq });
   const merged = [...existing.changes];
   for (const next of change.changes) {
     const at = merged.findIndex((c) => c.property === next.property);
@@ -61,7 +150,16 @@ export function withChange(list: readonly PendingChange[], change: PendingChange
     else merged[at] = { ...previous, to: next.to };
   }
   const remaining = merged.filter((c) => c.from !== c.to);
-  return replace(remaining.length === 0 ? null : { ...existing, changes: remaining });
+  if (remaining.length === 0 && existing.kind === "updated") return replace(null);
+  return replace({ ...existing, changes: remaining, seq: change.seq ?? existing.seq });
+}
+
+/** The list once a reload sent when `upTo` was the last recorded change has succeeded. */
+export function afterApply(state: PendingState, upTo: number): PendingState {
+  return {
+    nextSeq: state.nextSeq,
+    changes: state.changes.filter((change) => (change.seq ?? 0) > upTo),
+  };
 }
 
 /** The storage key of a server and user: no secret, just where and who. */
@@ -72,8 +170,9 @@ export function scopeOf(session: Pick<Session, "apiUrl" | "username">): string {
 // --- The store: localStorage, with the `storage` event for the other tabs -------------------
 
 const listeners = new Set<() => void>();
-const snapshots = new Map<string, { raw: string | null; changes: PendingChange[] }>();
-const NONE: PendingChange[] = [];
+const snapshots = new Map<string, { raw: string | null; state: PendingState }>();
+/** Lists the browser refused to store: kept in this tab, in memory. */
+const inMemory = new Map<string, PendingState>();
 
 function notify() {
   for (const listener of listeners) listener();
@@ -98,51 +197,84 @@ function readRaw(key: string): string | null {
   }
 }
 
-/** The list for a scope, as stored; the same array while nothing changed (for React). */
-export function readPending(key: string): PendingChange[] {
+/** The state for a scope, as stored; the same object while nothing changed (for React). */
+export function readPending(key: string): PendingState {
+  const kept = inMemory.get(key);
+  if (kept) return kept;
   const raw = readRaw(key);
   const cached = snapshots.get(key);
-  if (cached && cached.raw === raw) return cached.changes;
-  let changes = NONE;
+  if (cached && cached.raw === raw) return cached.state;
+  let state = EMPTY;
   if (raw !== null) {
     try {
       const parsed = storedSchema.safeParse(JSON.parse(raw));
-      if (parsed.success) changes = parsed.data.changes;
+      if (parsed.success) state = parsed.data as PendingState;
     } catch {
       // Unreadable: treated as empty, and replaced at the next write.
     }
   }
-  snapshots.set(key, { raw, changes });
-  return changes;
+  snapshots.set(key, { raw, state });
+  return state;
 }
 
-function writePending(key: string, changes: PendingChange[]) {
+function writePending(key: string, state: PendingState) {
+  const { isOnlyInThisTab: _, ...stored } = state;
   try {
-    if (changes.length === 0) localStorage.removeItem(key);
-    else localStorage.setItem(key, JSON.stringify({ version: 1, changes }));
+    if (stored.changes.length === 0 && !stored.failure) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify({ version: 1, ...stored }));
+    inMemory.delete(key);
   } catch {
-    // Storage full or refused: the list lives on in this tab only until it is reloaded.
-    snapshots.set(key, { raw: `unsaved:${Date.now()}`, changes });
+    // Storage full or refused: the list lives on in this tab, and says so.
+    inMemory.set(key, { ...stored, isOnlyInThisTab: true });
   }
   notify();
 }
 
-/** Records a change the page just saved, for the server and user of `client`. */
-export async function recordPendingChange(client: JmapClient, change: PendingChange) {
-  const key = scopeOf(await client.session());
-  writePending(key, withChange(readPending(key), change));
+/**
+ * Changes the state of a scope, one writer at a time across the tabs of this browser (the
+ * Web Locks API where there is one), so two tabs saving at once both land in the list.
+ */
+async function update(key: string, change: (state: PendingState) => PendingState) {
+  const run = () => writePending(key, change(readPending(key)));
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks) await locks.request(key, run);
+  else run();
 }
 
-/** Forgets every pending change of the server and user of `client`: they are applied. */
-export async function clearPendingChanges(client: JmapClient) {
-  writePending(scopeOf(await client.session()), []);
+/** Records a change the page just saved, for the server and user of `client`. */
+export async function recordPendingChange(client: JmapClient, change: PendingChange) {
+  await update(scopeOf(await client.session()), (state) => ({
+    ...state,
+    nextSeq: state.nextSeq + 1,
+    changes: withChange(state.changes, { ...change, seq: state.nextSeq }),
+  }));
+}
+
+/** The last recorded change's number: a reload sent now applies everything up to it. */
+export async function pendingMark(client: JmapClient): Promise<number> {
+  return readPending(scopeOf(await client.session())).nextSeq - 1;
+}
+
+/** A reload sent at `upTo` succeeded: what was recorded before it is applied. */
+export async function markApplied(client: JmapClient, upTo: number) {
+  await update(scopeOf(await client.session()), (state) => afterApply(state, upTo));
+}
+
+/** A reload failed, or its outcome is unknown: every tab shows why, the list stays. */
+export async function markApplyFailed(client: JmapClient, failure: StoredApplyFailure) {
+  await update(scopeOf(await client.session()), (state) => ({ ...state, failure }));
+}
+
+/** The changes saved from this browser, for this server and user, not applied yet. */
+export function usePendingState(): PendingState {
+  const client = useJmapClient();
+  const session = useQuery(sessionQuery(client)).data;
+  const key = session ? scopeOf(session) : null;
+  const getSnapshot = useCallback(() => (key ? readPending(key) : EMPTY), [key]);
+  return useSyncExternalStore(subscribe, getSnapshot, () => EMPTY);
 }
 
 /** The changes saved from this browser, for this server and user, not applied yet. */
 export function usePendingChanges(): PendingChange[] {
-  const client = useJmapClient();
-  const session = useQuery(sessionQuery(client)).data;
-  const key = session ? scopeOf(session) : null;
-  const getSnapshot = useCallback(() => (key ? readPending(key) : NONE), [key]);
-  return useSyncExternalStore(subscribe, getSnapshot, () => NONE);
+  return usePendingState().changes;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { describeReloadFailure, objectKind } from "./reload-settings";
+import { MethodResponses } from "../jmap/client";
+import { TransportError } from "../jmap/errors";
+import { describeReloadFailure, objectKind, readReloadOutcome } from "./reload-settings";
 
 // Every SetError shape of shared wire reference §11, in words.
 
@@ -16,7 +18,7 @@ describe("a failed reload, in words", () => {
     expect(text.summary).toBe(
       "Stalwart could not build its settings: the tracer (Tracer) with id “k2” is not valid.",
     );
-    expect(text.details).toEqual(["The server said: Invalid endpoint URL"]);
+    expect(text.details).toEqual(["The server said: Invalid endpoint URL."]);
     expect(text.objectId).toEqual({ object: "Tracer", id: "k2" });
   });
 
@@ -60,7 +62,10 @@ describe("a failed reload, in words", () => {
         description: "Insufficient permissions to perform action of type ReloadSettings",
       },
     });
-    expect(perAction.summary).toMatch(/may not reload the settings.*An administrator must/);
+    expect(perAction.summary).toBe(
+      "Your account is not allowed to reload the settings. An administrator must reload them.",
+    );
+    expect(JSON.stringify(perAction)).not.toContain("actionReloadSettings");
     const method = describeReloadFailure({
       kind: "methodError",
       type: "forbidden",
@@ -81,7 +86,7 @@ describe("a failed reload, in words", () => {
       }),
     ).toEqual({
       summary: "The server did not understand the reload request.",
-      details: ["The server said: Missing or invalid '@type' property in object"],
+      details: ["The server said: Missing or invalid '@type' property in object."],
       objectId: undefined,
     });
     expect(describeReloadFailure({ kind: "setError", error: { type: "serverFail" } }).summary).toBe(
@@ -92,5 +97,44 @@ describe("a failed reload, in words", () => {
   test("object kinds the page does not know keep the server's name", () => {
     expect(objectKind("SpamClassifier")).toBe("SpamClassifier");
     expect(objectKind("MtaTlsStrategy")).toBe("TLS strategy (MtaTlsStrategy)");
+  });
+});
+
+describe("reading a reload's answer", () => {
+  const answer = (name: string, args: Record<string, unknown>) =>
+    new MethodResponses([[name, args, "reload"]]);
+
+  test("created means applied; notCreated is the failure", () => {
+    expect(readReloadOutcome(answer("x:Action/set", { created: { reload: { id: "a" } } }))).toEqual(
+      { isApplied: true },
+    );
+    const error = { type: "notFound", objectId: { object: "MtaRoute", id: "b" } };
+    expect(readReloadOutcome(answer("x:Action/set", { notCreated: { reload: error } }))).toEqual({
+      isApplied: false,
+      failure: { kind: "setError", error },
+    });
+  });
+
+  test("a method error (no sysActionCreate) is a failure, not a crash", () => {
+    expect(
+      readReloadOutcome(
+        answer("error", {
+          type: "forbidden",
+          description: "You are not authorized to create objects of this type",
+        }),
+      ),
+    ).toEqual({
+      isApplied: false,
+      failure: {
+        kind: "methodError",
+        type: "forbidden",
+        description: "You are not authorized to create objects of this type",
+      },
+    });
+  });
+
+  test("neither created nor refused is not applied; no answer at all cannot be read", () => {
+    expect(readReloadOutcome(answer("x:Action/set", {}))).toMatchObject({ isApplied: false });
+    expect(() => readReloadOutcome(new MethodResponses([]))).toThrow(TransportError);
   });
 });

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { JmapClient, MethodCall, MethodResponses } from "../jmap/client";
 import { MethodError } from "../jmap/errors";
-import { ACTION_PERMISSIONS, type SetError } from "../jmap/protocol";
+import type { SetError } from "../jmap/protocol";
 
 // Shared wire reference §11: a settings reload is `x:Action/set` creating
 // `{"@type": "ReloadSettings"}`. It is synchronous and all or nothing: it succeeds, or the
@@ -88,6 +88,9 @@ function validationInWords(type: string): string {
   return `failed the “${type}” check`;
 }
 
+/** `text` ending with a full stop, as every line of a failure does. */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /** A reload failure in words, for the admin: a summary, details, and the object at fault. */
 export interface ReloadFailureText {
   summary: string;
@@ -103,12 +106,12 @@ export function describeReloadFailure(failure: ReloadFailure): ReloadFailureText
       return {
         summary:
           "Your account may not run server actions, so it cannot reload the settings. An administrator must reload them.",
-        details: [`The server said: ${failure.description ?? "forbidden"}.`],
+        details: [`The server said: ${sentence(failure.description ?? "forbidden")}`],
       };
     }
     return {
       summary: `The server refused the reload (${failure.type}).`,
-      details: failure.description ? [`The server said: ${failure.description}`] : [],
+      details: failure.description ? [`The server said: ${sentence(failure.description)}`] : [],
     };
   }
   const { error } = failure;
@@ -116,7 +119,7 @@ export function describeReloadFailure(failure: ReloadFailure): ReloadFailureText
     ? `the ${objectKind(error.objectId.object)} with id “${error.objectId.id}”`
     : null;
   const details: string[] = [];
-  if (error.description) details.push(`The server said: ${error.description}`);
+  if (error.description) details.push(`The server said: ${sentence(error.description)}`);
   for (const item of error.validationErrors ?? []) {
     details.push(
       `${item.property ? `“${item.property}”` : "A value"} ${validationInWords(item.type)}.`,
@@ -135,7 +138,8 @@ export function describeReloadFailure(failure: ReloadFailure): ReloadFailureText
         : "Stalwart could not build its settings: a setting refers to something that does not exist.";
       break;
     case "forbidden":
-      summary = `Your account may not reload the settings (it lacks the “reload settings” permission, ${ACTION_PERMISSIONS.reloadSettings}). An administrator must reload them.`;
+      summary =
+        "Your account is not allowed to reload the settings. An administrator must reload them.";
       break;
     case "invalidPatch":
       summary = "The server did not understand the reload request.";

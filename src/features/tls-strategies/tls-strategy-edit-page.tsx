@@ -7,6 +7,7 @@ import { isolatedText, QuotedName, ShownText } from "../../components/shown-text
 import { describeError } from "../../jmap/describe-error";
 import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
+import { useApply } from "../../session/apply";
 import { useJmapClient, useWithReauthentication } from "../../session/auth";
 import { type Permissions, usePermissions } from "../../session/permissions";
 import { TheirChanges } from "./change-list";
@@ -195,6 +196,7 @@ function EditStrategy({
   const isDeletedMeanwhile = latest === null && !isSaving;
 
   const leaveWith = useLeaveWith();
+  const { apply } = useApply();
 
   const askClashes = (items: Clash[], theirs: Change[]) =>
     new Promise<Choices | null>((resolve) => {
@@ -307,11 +309,19 @@ function EditStrategy({
       if (differences(current, after).length === 0) {
         // Nothing was written; the list refetches when shown, in case more changed meanwhile.
         await queryClient.invalidateQueries({ queryKey: tlsStrategyQueries.lists() });
+        // "Save and apply" still applies: what is stored (theirs) is what the admin settled on.
+        const reload = submission.intent === "apply" ? await apply({ announce: false }) : null;
         leaveWith({
           before: "Kept the other admin's values for ",
           name: loaded.name,
-          after: "; nothing else needed saving.",
+          after:
+            submission.intent !== "apply"
+              ? "; nothing else needed saving."
+              : reload?.isApplied
+                ? "; nothing else needed saving."
+                : "; nothing else needed saving. Not applied: see why below.",
           theirs,
+          isApplied: reload?.isApplied === true,
         });
         return;
       }
@@ -490,7 +500,11 @@ function EditStrategy({
         onCancel={() => setIsConfirmingDelete(false)}
         onConfirm={() =>
           void withReauthentication(() =>
-            destroy.mutateAsync({ ids: [loaded.id], refresh: lastListView() }),
+            destroy.mutateAsync({
+              ids: [loaded.id],
+              names: new Map([[loaded.id, loaded.name]]),
+              refresh: lastListView(),
+            }),
           )
             .then(({ failed }) => {
               if (failed.length === 0)

@@ -550,6 +550,7 @@ export function TlsStrategyForm({
         problem={problem}
         // What is on screen now is what a retry saves, through the same checks.
         onRetry={() => void submit()}
+        retryLabel={savingWith === "apply" ? "Try again (save and apply)" : "Try again"}
         isRetrying={isSubmitting}
       />
 
@@ -593,7 +594,7 @@ export function TlsStrategyForm({
       {isReadOnly ? null : (
         <p className="field-help" id="save-and-apply-help">
           {canApply
-            ? "Save keeps the change stored; Stalwart delivers with it once the settings are reloaded. Save and apply reloads them in the same request."
+            ? `${isEdit ? "Save" : "Create"} stores the ${isEdit ? "change" : "strategy"}; Stalwart delivers with it once its settings are reloaded. Save and apply also reloads them, in the same request.`
             : "Stalwart delivers with a saved change once its settings are reloaded, which an administrator must do."}
         </p>
       )}
@@ -632,10 +633,12 @@ export function TlsStrategyForm({
 function FormProblemNotice({
   problem,
   onRetry,
+  retryLabel,
   isRetrying,
 }: {
   problem: FormProblem | null;
   onRetry: () => void;
+  retryLabel: string;
   isRetrying: boolean;
 }) {
   if (!problem) return null;
@@ -666,7 +669,7 @@ function FormProblemNotice({
       <p>{problem.message}</p>
       {problem.canRetry ? (
         <button type="button" className="button" onClick={onRetry} disabled={isRetrying}>
-          Try again
+          {retryLabel}
         </button>
       ) : null}
     </Notice>

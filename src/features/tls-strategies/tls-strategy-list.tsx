@@ -192,7 +192,9 @@ function StrategyList() {
 
   const confirmDelete = () => {
     const names = new Map(selected);
-    void withReauthentication(() => destroy.mutateAsync({ ids: [...names.keys()], refresh: view }))
+    void withReauthentication(() =>
+      destroy.mutateAsync({ ids: [...names.keys()], names, refresh: view }),
+    )
       .then((result) => {
         announce(<DestroyReport outcome={result} names={names} />);
         // What the server reports gone leaves the selection; what it refused stays, to retry.
@@ -553,7 +555,7 @@ function StrategyMarks({
   if (!isUsed && !isNotApplied && differences.length === 0) return null;
   return (
     <span className="marks">
-      {isNotApplied ? <span className="badge badge-pending">Saved, not applied yet</span> : null}
+      {isNotApplied ? <span className="badge badge-pending">Not applied yet</span> : null}
       {isUsed ? <span className="badge badge-used">Used by the outbound strategy</span> : null}
       {differences.length > 0 ? (
         <span className="badge badge-custom">Differs from defaults: {differences.join(", ")}</span>

@@ -1,6 +1,5 @@
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import * as z from "zod/mini";
-import { Notice } from "../../components/notice";
 import {
   type JmapClient,
   type MethodCall,
@@ -9,9 +8,8 @@ import {
 } from "../../jmap/client";
 import { MethodError, SetObjectError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
-import { useAnnouncements } from "../../session/announcements";
 import { useApply } from "../../session/apply";
-import { type PendingChange, recordPendingChange } from "../../session/pending-changes";
+import type { PendingChange } from "../../session/pending-changes";
 import {
   type ReloadOutcome,
   readReloadOutcome,
@@ -27,6 +25,7 @@ import {
 import {
   differences,
   displayValue,
+  EDITABLE,
   type EditableProperty,
   type StrategyValues,
   type TlsStrategyPatch,
@@ -150,18 +149,22 @@ interface CacheChange {
   gone?: string[];
 }
 
-/** The name of a strategy as any cached list page or detail knows it. */
-function cachedName(queryClient: QueryClient, id: string): string | undefined {
+/** A strategy as any cached detail or list page knows it. */
+function cachedStrategy(queryClient: QueryClient, id: string): TlsStrategy | undefined {
   const detail = queryClient.getQueryData<TlsStrategy | null>(tlsStrategyQueries.detailKey(id));
-  if (detail) return detail.name;
+  if (detail) return detail;
   for (const [, page] of queryClient.getQueriesData<TlsStrategyPage>({
     queryKey: tlsStrategyQueries.lists(),
   })) {
     const found = page?.strategies.find((s) => s.id === id);
-    if (found) return found.name;
+    if (found) return found;
   }
   return undefined;
 }
+
+/** The name of a strategy as any cached list page or detail knows it. */
+export const cachedName = (queryClient: QueryClient, id: string) =>
+  cachedStrategy(queryClient, id)?.name;
 
 /**
  * Makes every cached page, sort and search, every detail and every name check agree with a
@@ -222,11 +225,28 @@ export function rememberServerVersion(
   });
 }
 
+/** One /set call's answer: its result, or the method error that refused the whole call. */
+type SetAnswer = { result: z.infer<typeof setResponseSchema> } | { error: MethodError };
+
+function readSet(responses: MethodResponses, callId: string): SetAnswer {
+  try {
+    return { result: responses.get(callId, setResponseSchema) };
+  } catch (error) {
+    if (error instanceof MethodError) return { error };
+    throw error;
+  }
+}
+
+/** A reload whose answer could not be read: it may or may not have run. */
+export interface UnreadableReload {
+  unreadable: unknown;
+}
+
 /**
  * Runs /set calls and, in the same request, re-reads the list page the user will see next,
  * so a change costs one HTTP request and the list is fresh without another. With `apply`, a
  * settings reload rides in the same request after the /set (shared wire reference §11); it
- * runs even when the /set failed, so both answers are read.
+ * runs even when the /set failed, so each answer is read on its own.
  */
 async function setThenRefresh(
   client: JmapClient,
@@ -240,7 +260,7 @@ async function setThenRefresh(
     ...(apply ? [reloadSettingsCall()] : []),
   ];
   const perRequest = Math.max(1, maxCallsInRequest - tail.length);
-  const results: z.infer<typeof setResponseSchema>[] = [];
+  const answers: SetAnswer[] = [];
   let responses: MethodResponses | undefined;
   // Normally one request; only more /set calls than a request may hold take several.
   for (let start = 0; start < sets.length; start += perRequest) {
@@ -249,7 +269,7 @@ async function setThenRefresh(
     const calls: MethodCall[] = chunk.map((args, index) => ({ id: `s${index}`, name: SET, args }));
     responses = await client.call(isLast ? [...calls, ...tail] : calls);
     const answered = responses;
-    results.push(...chunk.map((_, index) => answered.get(`s${index}`, setResponseSchema)));
+    answers.push(...chunk.map((_, index) => readSet(answered, `s${index}`)));
   }
   let refreshed: { view: PageView; page: TlsStrategyPage } | undefined;
   if (refresh && responses) {
@@ -259,8 +279,15 @@ async function setThenRefresh(
       // The change went through; the page is fetched on its own when shown.
     }
   }
-  const reload = apply && responses ? readReloadOutcome(responses) : undefined;
-  return { results, refreshed, reload };
+  let reload: ReloadOutcome | UnreadableReload | undefined;
+  if (apply && responses) {
+    try {
+      reload = readReloadOutcome(responses);
+    } catch (error) {
+      reload = { unreadable: error };
+    }
+  }
+  return { answers, refreshed, reload };
 }
 
 export type NewTlsStrategy = StrategyValues;
@@ -268,44 +295,60 @@ export type NewTlsStrategy = StrategyValues;
 /** The strategy's kind as the server names it, in the pending list and reload errors. */
 export const OBJECT = "MtaTlsStrategy";
 
-/**
- * What every change does once the server answered: a saved change joins the list of changes
- * not applied yet (shared wire reference §11), and a reload that rode along is reported —
- * applied, it clears that list; refused, the list stays and the reason is shown.
- */
-function useChangeEffects(client: JmapClient) {
-  const { report } = useApply();
-  const { announce } = useAnnouncements();
-  return {
-    record: (change: Omit<PendingChange, "object">) =>
-      recordPendingChange(client, { object: OBJECT, ...change }),
-    /** After the change was recorded (or failed): the reload's outcome. */
-    settle: async (reload: ReloadOutcome | undefined, isSaved: boolean) => {
-      if (!reload) return;
-      await report(reload);
-      if (reload.isApplied && !isSaved) {
-        announce(
-          <Notice tone="success">
-            The settings were reloaded all the same: what was saved before is now in effect. This
-            change was not saved.
-          </Notice>,
-        );
-      }
-    },
-  };
-}
-
 /** A value in the pending list: a description in quotes, so it reads apart from the label. */
 function pendingValue(property: EditableProperty, value: unknown): string {
   const shown = displayValue(property, value);
   return property === "description" && value !== null ? `“${shown}”` : shown;
 }
 
+/** A strategy's values in words, kept with a creation or deletion in the pending list. */
+function valuesInWords(strategy: StrategyValues) {
+  return EDITABLE.map((property) => ({
+    property,
+    label: FIELDS[property].label,
+    value: pendingValue(property, strategy[property]),
+  }));
+}
+
+/**
+ * What every change does once the server answered: a saved change joins the list of changes
+ * not applied yet (shared wire reference §11), and a reload that rode along is settled —
+ * applied, it clears what was pending when it was sent, this change included; refused, the
+ * list stays and the reason is shown.
+ */
+function useChangeEffects(client: JmapClient) {
+  const { forSave } = useApply();
+  const effects = forSave(client);
+  return {
+    mark: (apply: boolean) => (apply ? effects.mark() : Promise.resolve(0)),
+    saved: (
+      change: Omit<PendingChange, "object">,
+      reload: ReloadOutcome | UnreadableReload | undefined,
+      mark: number,
+    ) =>
+      effects.saved(
+        { object: OBJECT, ...change },
+        reload && "unreadable" in reload ? undefined : reload,
+        mark,
+        reload && "unreadable" in reload ? reload.unreadable : undefined,
+      ),
+    notSaved: (reload: ReloadOutcome | UnreadableReload | undefined, mark: number) =>
+      effects.notSaved(
+        reload && "unreadable" in reload ? undefined : reload,
+        mark,
+        reload && "unreadable" in reload ? reload.unreadable : undefined,
+      ),
+  };
+}
+
 /** What a save that also asked for a reload learned about it. */
 export interface SaveOutcome {
-  /** Undefined when no reload was asked for. */
+  /** Undefined when no reload was asked for, or its answer could not be read. */
   reload?: ReloadOutcome;
 }
+
+const knownReload = (reload: ReloadOutcome | UnreadableReload | undefined) =>
+  reload && !("unreadable" in reload) ? reload : undefined;
 
 export function useCreateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();
@@ -321,28 +364,41 @@ export function useCreateTlsStrategy(client: JmapClient) {
       /** Reload the settings in the same request ("Save and apply"). */
       apply?: boolean;
     }): Promise<TlsStrategy & SaveOutcome> => {
-      const { results, refreshed, reload } = await setThenRefresh(
+      const mark = await effects.mark(apply);
+      const { answers, refreshed, reload } = await setThenRefresh(
         client,
         [{ create: { new: strategy } }],
         refresh,
         apply,
       );
-      const result = results[0];
-      const created = result?.created?.new;
+      const answer = answers[0];
+      const created = answer && "result" in answer ? answer.result.created?.new : undefined;
       if (!created) {
         if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
-        await effects.settle(reload, false);
+        await effects.notSaved(reload, mark);
+        if (answer && "error" in answer) throw answer.error;
         throw new SetObjectError(
-          result?.notCreated?.new ?? { type: "serverFail" },
+          (answer && "result" in answer ? answer.result.notCreated?.new : undefined) ?? {
+            type: "serverFail",
+          },
           "create",
           "new",
         );
       }
       const stored = { id: created.id, ...strategy };
       reflectChange(queryClient, { created: [stored] }, refreshed);
-      await effects.record({ id: created.id, name: strategy.name, kind: "created", changes: [] });
-      await effects.settle(reload, true);
-      return { ...stored, reload };
+      await effects.saved(
+        {
+          id: created.id,
+          name: strategy.name,
+          kind: "created",
+          changes: [],
+          values: valuesInWords(strategy),
+        },
+        reload,
+        mark,
+      );
+      return { ...stored, reload: knownReload(reload) };
     },
   });
 }
@@ -369,32 +425,43 @@ export function useUpdateTlsStrategy(client: JmapClient) {
       /** Reload the settings in the same request ("Save and apply"). */
       apply?: boolean;
     }): Promise<SaveOutcome> => {
-      const { results, refreshed, reload } = await setThenRefresh(
+      const mark = await effects.mark(apply);
+      const { answers, refreshed, reload } = await setThenRefresh(
         client,
         [{ update: { [id]: patch } }],
         refresh,
         apply,
       );
-      const result = results[0];
-      if (!(result?.updated && id in result.updated)) {
+      const answer = answers[0];
+      if (!(answer && "result" in answer && answer.result.updated && id in answer.result.updated)) {
         if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
-        await effects.settle(reload, false);
-        throw new SetObjectError(result?.notUpdated?.[id] ?? { type: "serverFail" }, "update", id);
+        await effects.notSaved(reload, mark);
+        if (answer && "error" in answer) throw answer.error;
+        throw new SetObjectError(
+          (answer && "result" in answer ? answer.result.notUpdated?.[id] : undefined) ?? {
+            type: "serverFail",
+          },
+          "update",
+          id,
+        );
       }
       reflectChange(queryClient, { updated: [after] }, refreshed);
-      await effects.record({
-        id,
-        name: after.name,
-        kind: "updated",
-        changes: differences(before, after).map((change) => ({
-          property: change.property,
-          label: FIELDS[change.property].label,
-          from: pendingValue(change.property, change.from),
-          to: pendingValue(change.property, change.to),
-        })),
-      });
-      await effects.settle(reload, true);
-      return { reload };
+      await effects.saved(
+        {
+          id,
+          name: after.name,
+          kind: "updated",
+          changes: differences(before, after).map((change) => ({
+            property: change.property,
+            label: FIELDS[change.property].label,
+            from: pendingValue(change.property, change.from),
+            to: pendingValue(change.property, change.to),
+          })),
+        },
+        reload,
+        mark,
+      );
+      return { reload: knownReload(reload) };
     },
   });
 }
@@ -414,9 +481,12 @@ export function useDestroyTlsStrategies(client: JmapClient) {
   return useMutation({
     mutationFn: async ({
       ids,
+      names = new Map(),
       refresh,
     }: {
       ids: string[];
+      /** The names the admin saw, for the pending list; the cache fills in the others. */
+      names?: ReadonlyMap<string, string>;
       refresh?: PageQuery;
     }): Promise<DestroyOutcome> => {
       const { maxObjectsInSet } = await client.session();
@@ -424,8 +494,10 @@ export function useDestroyTlsStrategies(client: JmapClient) {
       for (let start = 0; start < ids.length; start += maxObjectsInSet) {
         batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
       }
-      const names = new Map(ids.map((id) => [id, cachedName(queryClient, id)]));
-      const { results, refreshed } = await setThenRefresh(client, batches, refresh);
+      const before = new Map(ids.map((id) => [id, cachedStrategy(queryClient, id)]));
+      const { answers, refreshed } = await setThenRefresh(client, batches, refresh);
+      const results = answers.flatMap((answer) => ("result" in answer ? [answer.result] : []));
+      const refusal = answers.find((answer) => "error" in answer);
       const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
       const notDestroyed: Record<string, SetError> = Object.assign(
         {},
@@ -441,13 +513,33 @@ export function useDestroyTlsStrategies(client: JmapClient) {
         refreshed,
       );
       for (const id of ids.filter((id) => destroyed.has(id))) {
-        await effects.record({ id, name: names.get(id) ?? id, kind: "deleted", changes: [] });
+        const strategy = before.get(id);
+        await effects.saved(
+          {
+            id,
+            name: names.get(id) ?? strategy?.name ?? id,
+            kind: "deleted",
+            changes: [],
+            values: strategy ? valuesInWords(strategy) : undefined,
+          },
+          undefined,
+          0,
+        );
       }
+      if (destroyed.size === 0 && refusal && "error" in refusal) throw refusal.error;
+      const refusedError = refusal && "error" in refusal ? refusal.error : undefined;
       return {
         destroyed: ids.filter((id) => destroyed.has(id)),
         failed: ids
           .filter((id) => !destroyed.has(id))
-          .map((id) => ({ id, error: notDestroyed[id] ?? { type: "serverFail" } })),
+          .map((id) => ({
+            id,
+            error:
+              notDestroyed[id] ??
+              (refusedError
+                ? { type: refusedError.type, description: refusedError.description }
+                : { type: "serverFail" }),
+          })),
       };
     },
   });
