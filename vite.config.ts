@@ -50,7 +50,8 @@ export default defineConfig({
   plugins: [react(), embeddedJmapServer()],
   build: {
     outDir: "dist/client",
-    sourcemap: true,
+    // Source maps only when asked for (SOURCEMAPS=1): a production build does not publish its sources.
+    sourcemap: process.env.SOURCEMAPS === "1",
   },
   server: { host: "127.0.0.1", port: 5173 },
 });

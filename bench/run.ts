@@ -3,16 +3,17 @@
 // Everything runs on 127.0.0.1; every loop is bounded in count and time.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { createApp } from "../server/app";
 import { nodeListener } from "../server/node-listener";
 import { openStore, type Store } from "../server/store";
-import { DEFAULTS } from "../server/tls-strategies";
+import { DEFAULTS } from "../server/tls-strategy";
 
 const CLIENT_DIR = "dist/client";
 const ADMIN_PASSWORD = "bench-password";
@@ -412,6 +413,134 @@ async function throughput(store: Store) {
   }
 }
 
+// --- 5. Saves while someone guesses passwords ---------------------------------------------------
+
+/**
+ * Wrong passwords from a child process: `attempts` over `concurrency` connections, each from
+ * 127.0.0.1, or each from an address of its own in 127.0.0.0/8 (a spread-out attack that
+ * per-address limits do not stop, so every attempt costs a password hash).
+ */
+const ATTACK_SCRIPT = `
+import { request } from "node:http";
+const [host, port, attempts, concurrency, spread] = process.argv.slice(1);
+const counts = {};
+let next = 0;
+const attempt = (i) => new Promise((resolve) => {
+  const localAddress = spread === "1" ? "127.0." + (1 + Math.floor(i / 250)) + "." + (1 + (i % 250)) : "127.0.0.1";
+  const req = request({ host, port: Number(port), path: "/jmap/", method: "POST", localAddress,
+    headers: { Authorization: "Basic " + Buffer.from("admin:wrong-" + i).toString("base64"), "Content-Type": "application/json" } },
+    (res) => { res.resume(); res.on("end", () => { counts[res.statusCode] = (counts[res.statusCode] ?? 0) + 1; resolve(); }); });
+  req.on("error", () => { counts.error = (counts.error ?? 0) + 1; resolve(); });
+  req.end('{"using":[],"methodCalls":[]}');
+});
+const worker = async () => { while (next < Number(attempts)) await attempt(next++); };
+await Promise.all(Array.from({ length: Number(concurrency) }, worker));
+console.log(JSON.stringify(counts));
+`;
+
+const ATTACK_ATTEMPTS = 1_000;
+const ATTACK_CONCURRENCY = 8;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+};
+
+/**
+ * An admin's save (an update, written to disk) timed while idle, and while 1,000 wrong
+ * passwords arrive over 8 connections, from one address and from 1,000 addresses.
+ */
+async function saveUnderAttack() {
+  const dataDir = await mkdtemp(join(tmpdir(), "bench-attack-"));
+  const { store } = await openStore({ dataDir, adminPassword: ADMIN_PASSWORD });
+  const server = await startServer(store);
+  const auth = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")}`;
+  const [id] = [...store.strategies.keys()];
+  let counter = 0;
+  const save = async () => {
+    counter += 1;
+    const start = performance.now();
+    const response = await fetch(`${server.origin}/jmap/`, {
+      method: "POST",
+      headers: { Authorization: auth, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        using: ["urn:ietf:params:jmap:core", "urn:stalwart:jmap"],
+        methodCalls: [
+          [
+            "x:MtaTlsStrategy/set",
+            { update: { [id as string]: { description: `Save ${counter}` } } },
+            "s",
+          ],
+        ],
+      }),
+    });
+    await response.json();
+    if (!response.ok) throw new Error(`A save failed: ${response.status}`);
+    return performance.now() - start;
+  };
+  const timeSaves = async (isDone: () => boolean, at_most: number) => {
+    const times: number[] = [];
+    while (times.length < at_most && !isDone()) times.push(await save());
+    return times;
+  };
+  try {
+    await save(); // signs in once; later saves use the remembered credentials
+    const idle = await timeSaves(() => false, 40);
+    const attacked = async (spread: boolean) => {
+      const { port } = new URL(server.origin);
+      const child = spawn(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          ATTACK_SCRIPT,
+          "127.0.0.1",
+          port,
+          String(ATTACK_ATTEMPTS),
+          String(ATTACK_CONCURRENCY),
+          spread ? "1" : "0",
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      let isDone = false;
+      const exited = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => {
+          isDone = true;
+          resolve(code);
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const started = performance.now();
+      const times = await timeSaves(() => isDone, 200);
+      const code = await exited;
+      if (code !== 0) throw new Error(`The attack script failed (${code}).`);
+      return {
+        saves: times.length,
+        p50Ms: Number(percentile(times, 0.5).toFixed(1)),
+        p99Ms: Number(percentile(times, 0.99).toFixed(1)),
+        attackSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        answers: JSON.parse(output) as Record<string, number>,
+      };
+    };
+    return {
+      idle: {
+        saves: idle.length,
+        p50Ms: Number(percentile(idle, 0.5).toFixed(1)),
+        p99Ms: Number(percentile(idle, 0.99).toFixed(1)),
+      },
+      oneAddress: await attacked(false),
+      manyAddresses: await attacked(true),
+    };
+  } finally {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 // --- Report ---------------------------------------------------------------------------------------
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -439,6 +568,7 @@ async function main() {
     const actions = await requestsPerAction(browser, store);
     const rows = await timeToRows(browser);
     const server = await throughput(store);
+    const attack = await saveUnderAttack();
     const first = rows[0] as (typeof rows)[number];
     const last = rows[rows.length - 1] as (typeof rows)[number];
     const spread = (last.medianMs - first.medianMs) / first.medianMs;
@@ -456,6 +586,10 @@ async function main() {
       "1 request per delete": actions["delete one"]?.requests === 1,
       "1 request per bulk delete": actions["bulk delete 50"]?.requests === 1,
       "time to rows within 20 % from 2 to 5,000 strategies": Math.abs(spread) <= 0.2,
+      "a save's p50 under 1,000 wrong passwords (one address) within 3× idle":
+        attack.oneAddress.p50Ms <= 3 * attack.idle.p50Ms,
+      "a save's p50 under 1,000 wrong passwords (1,000 addresses) within 3× idle":
+        attack.manyAddresses.p50Ms <= 3 * attack.idle.p50Ms,
     };
     const results = {
       measuredAt: new Date().toISOString(),
@@ -465,6 +599,7 @@ async function main() {
       timeToRows: rows,
       timeToRowsSpread: Number(spread.toFixed(3)),
       serverThroughput: server,
+      saveUnderAttack: attack,
       targets,
     };
     await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
@@ -487,6 +622,9 @@ async function main() {
       ),
       `| time to rows, 5,000 vs 2 | ${spread >= 0 ? "+" : ""}${(spread * 100).toFixed(1)} % |`,
       `| server: list request (query+get of 25), 5,000 strategies | ${server.requestsPerSecond} req/s, p50 ${server.p50Ms} ms, p99 ${server.p99Ms} ms (${server.concurrency} connections, ${server.seconds} s, ${server.failed} failed) |`,
+      `| server: a save (update, on disk), idle | p50 ${attack.idle.p50Ms} ms, p99 ${attack.idle.p99Ms} ms (${attack.idle.saves} saves) |`,
+      `| server: a save during 1,000 wrong passwords from one address | p50 ${attack.oneAddress.p50Ms} ms, p99 ${attack.oneAddress.p99Ms} ms (${attack.oneAddress.saves} saves; answers ${JSON.stringify(attack.oneAddress.answers)}) |`,
+      `| server: a save during 1,000 wrong passwords from 1,000 addresses | p50 ${attack.manyAddresses.p50Ms} ms, p99 ${attack.manyAddresses.p99Ms} ms (${attack.manyAddresses.saves} saves; answers ${JSON.stringify(attack.manyAddresses.answers)}) |`,
     ];
     console.log(lines.join("\n"));
     console.log("\nTargets:");

@@ -31,7 +31,12 @@ export interface TestServer {
 
 const SERVER_ENTRY = "dist/server/index.js";
 
-async function startEmbedded(users: UserDeclaration[]) {
+/**
+ * Starts the built embedded server on a free port of 127.0.0.1, with a data directory of its
+ * own; `env` adds or overrides variables (PUBLIC_URL, HOST, …). It stops with `stop()`, or
+ * when this test process ends.
+ */
+export async function startEmbedded(users: UserDeclaration[], env: Record<string, string> = {}) {
   if (!existsSync(SERVER_ENTRY))
     throw new Error(`${SERVER_ENTRY} is missing: run "npm run build" first.`);
   const dataDir = await mkdtemp(join(tmpdir(), "tls-strategies-e2e-"));
@@ -48,6 +53,7 @@ async function startEmbedded(users: UserDeclaration[]) {
       EXIT_ON_STDIN_CLOSE: "1",
       // /__test/… routes: make reloads fail, read the running copy, count requests.
       STALWART_TEST_HOOKS: "1",
+      ...env,
     },
   });
   const output: string[] = [];
@@ -57,7 +63,8 @@ async function startEmbedded(users: UserDeclaration[]) {
     lines.on("line", (line) => {
       output.push(line);
       const match = /Listening on (http:\/\/[^\s/]+)/.exec(line);
-      if (match?.[1]) resolve(match[1]);
+      // Listening on every interface: reach it on loopback.
+      if (match?.[1]) resolve(match[1].replace("0.0.0.0", "127.0.0.1"));
     });
     child.on("exit", (code) =>
       reject(new Error(`The server exited (${code}):\n${output.join("\n")}`)),

@@ -17,16 +17,35 @@ const UNAUTHORIZED = {
 };
 
 describe("discovery and session", () => {
-  test("/.well-known/jmap redirects to /jmap/session with a 307", async () => {
+  test("/.well-known/jmap redirects to /jmap/session with a 307, never cached", async () => {
     const { app } = await testServer();
     const response = await app.request(`${ORIGIN}/.well-known/jmap`);
     expect(response.status).toBe(307);
     expect(response.headers.get("Location")).toBe("/jmap/session");
+    expect(response.headers.get("Cache-Control")).toBe("no-cache");
   });
 
-  test("the session with credentials names the account and an apiUrl on the request's host", async () => {
+  test("the session names the account, and its apiUrl comes from PUBLIC_URL, not from the Host", async () => {
+    const { store } = await openStore({ dataDir: null, adminPassword: "pw" });
+    const app = createApp({ store, publicUrl: "https://mail.example.com" });
+    // localhost is answered, but the apiUrl stays the configured one.
+    const response = await app.request("http://localhost:8080/jmap/session", {
+      headers: { Authorization: basic("admin", "pw") },
+    });
+    expect(response.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    const session = await response.json();
+    expect(session.apiUrl).toBe("https://mail.example.com/jmap/");
+    // Another host is not answered at all.
+    const forged = await app.request("http://evil.example/jmap/session", {
+      headers: { Authorization: basic("admin", "pw") },
+    });
+    expect(forged.status).toBe(400);
+    expect(JSON.stringify(await forged.json())).not.toContain("evil.example");
+  });
+
+  test("the session with credentials, as Stalwart shapes it", async () => {
     const { app } = await testServer();
-    const response = await app.request("http://example.org:8443/jmap/session", {
+    const response = await app.request(`${ORIGIN}/jmap/session`, {
       headers: { Authorization: ADMIN },
     });
     const session = await response.json();
@@ -41,7 +60,7 @@ describe("discovery and session", () => {
       },
       primaryAccounts: { "urn:stalwart:jmap": "b" },
       username: "admin",
-      apiUrl: "http://example.org:8443/jmap/",
+      apiUrl: `${ORIGIN}/jmap/`,
     });
     expect(session.capabilities["urn:ietf:params:jmap:core"]).toMatchObject({
       maxSizeRequest: 10000000,
@@ -77,7 +96,7 @@ describe("authentication", () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("Content-Type")).toBe("application/problem+json");
     expect(response.headers.get("WWW-Authenticate")).toBe(
-      'Bearer realm="Stalwart Server", Basic realm="Stalwart Server"',
+      'Bearer realm="Stalwart Server", resource_metadata="/.well-known/oauth-protected-resource", Basic realm="Stalwart Server"',
     );
     expect(await response.json()).toEqual(UNAUTHORIZED);
   });
@@ -114,7 +133,10 @@ describe("authentication", () => {
           req.end("{}");
         }, reject);
       });
-      expect(raw).toEqual(['Bearer realm="Stalwart Server"', 'Basic realm="Stalwart Server"']);
+      expect(raw).toEqual([
+        'Bearer realm="Stalwart Server", resource_metadata="/.well-known/oauth-protected-resource"',
+        'Basic realm="Stalwart Server"',
+      ]);
     } finally {
       server.close();
     }
@@ -249,36 +271,45 @@ describe("method calls", () => {
     const response = await post({ using: USING, methodCalls: [["Nope/get", {}, "x"]] });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      methodResponses: [
-        ["error", { type: "unknownMethod", description: "Unknown method Nope/get" }, "x"],
-      ],
+      methodResponses: [["error", { type: "unknownMethod", description: "Nope/get" }, "x"]],
       sessionState: expect.stringMatching(/^[0-9a-f]+$/),
     });
   });
 
-  test("POST /jmap and POST /api (the docs' alias) answer like /jmap/", async () => {
+  test("POST /jmap answers like /jmap/; POST /api is a 404, as on Stalwart", async () => {
     const { app } = await testServer();
-    for (const path of ["/jmap", "/api"]) {
-      const response = await app.request(`${ORIGIN}${path}`, {
-        method: "POST",
-        headers: { Authorization: ADMIN, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          using: USING,
-          methodCalls: [["x:MtaTlsStrategy/get", { ids: [] }, "c"]],
-        }),
-      });
-      expect((await response.json()).methodResponses[0][0]).toBe("x:MtaTlsStrategy/get");
-    }
+    const body = JSON.stringify({
+      using: USING,
+      methodCalls: [["x:MtaTlsStrategy/get", { ids: [] }, "c"]],
+    });
+    const headers = { Authorization: ADMIN, "Content-Type": "application/json" };
+    const jmap = await app.request(`${ORIGIN}/jmap`, { method: "POST", headers, body });
+    expect((await jmap.json()).methodResponses[0][0]).toBe("x:MtaTlsStrategy/get");
+    const api = await app.request(`${ORIGIN}/api`, { method: "POST", headers, body });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({
+      type: "about:blank",
+      status: 404,
+      title: "Not Found",
+      detail: "The requested resource does not exist on this server.",
+    });
   });
 
-  test("accountId is optional, unparseable means mine, another user's is forbidden", async () => {
+  test("accountId is optional, unparseable means mine; another's is forbidden unless administrator", async () => {
     const server = await testServer([{ name: "other", password: "pw-other", permissions: "all" }]);
     for (const accountId of [undefined, "b", "not an id!"]) {
       const { name } = await server.one("x:MtaTlsStrategy/get", { accountId, ids: [] });
       expect(name).toBe("x:MtaTlsStrategy/get");
     }
-    const { args } = await server.one("x:MtaTlsStrategy/get", { accountId: "c", ids: [] });
-    expect(args.type).toBe("forbidden");
+    expect((await server.one("x:MtaTlsStrategy/get", { accountId: "c", ids: [] })).name).toBe(
+      "x:MtaTlsStrategy/get",
+    );
+    const { args } = await server.one(
+      "x:MtaTlsStrategy/get",
+      { accountId: "b", ids: [] },
+      basic("other", "pw-other"),
+    );
+    expect(args).toEqual({ type: "forbidden", description: "You are not an owner of account b" });
   });
 
   test("a query and a get chained by a result reference cost one request", async () => {
@@ -359,13 +390,11 @@ describe("permissions, per method (shared wire reference §8)", () => {
     );
     const [first] = (await server.one("x:MtaTlsStrategy/query", { position: 0 })).args
       .ids as string[];
+    const none = "You are not authorized to create, update or destroy objects of this type";
     for (const [args, description] of [
-      [{ create: { a: { name: "x" } } }, "You are not authorized to create objects of this type"],
-      [
-        { update: { [first as string]: { description: "x" } } },
-        "You are not authorized to update objects of this type",
-      ],
-      [{ destroy: [first] }, "You are not authorized to destroy objects of this type"],
+      [{ create: { a: { name: "x" } } }, none],
+      [{ update: { [first as string]: { description: "x" } } }, none],
+      [{ destroy: [first] }, none],
     ] as const) {
       const result = await server.one("x:MtaTlsStrategy/set", args, READER);
       expect(result).toEqual({ name: "error", args: { type: "forbidden", description } });
@@ -401,8 +430,9 @@ describe("static files", () => {
       join(dir, "assets", "index-abc123.js"),
       `console.log(${JSON.stringify("x".repeat(4000))});`,
     );
+    await writeFile(join(dir, "assets", "index-abc123.js.map"), '{"sources":["secret.ts"]}');
     const { store } = await openStore({ dataDir: null, adminPassword: "x" });
-    return createApp({ store, staticDir: dir });
+    return createApp({ store, staticDir: dir, publicUrl: ORIGIN });
   }
 
   test("hashed assets are cached for a year and compressed, with the right type", async () => {
@@ -432,6 +462,23 @@ describe("static files", () => {
     }
     expect((await app.request(`${ORIGIN}/jmap/nothing`)).status).toBe(404);
     expect((await app.request(`${ORIGIN}/api/nothing`)).status).toBe(404);
+  });
+
+  test("other paths are 404: the page for a browser, problem+json for the rest", async () => {
+    const app = await withStatic();
+    const html = await app.request(`${ORIGIN}/nope`, { headers: { Accept: "text/html" } });
+    expect(html.status).toBe(404);
+    expect(await html.text()).toContain("<div id=root>");
+    const other = await app.request(`${ORIGIN}/nope/deeper`);
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ status: 404, title: "Not Found" });
+    const tooDeep = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies/a/b`);
+    expect(tooDeep.status).toBe(404);
+  });
+
+  test("source maps are not served unless asked for", async () => {
+    const app = await withStatic();
+    expect((await app.request(`${ORIGIN}/assets/index-abc123.js.map`)).status).toBe(404);
   });
 
   test("every response carries the security headers", async () => {
@@ -471,7 +518,7 @@ describe("proxy mode (STALWART_URL)", () => {
     await new Promise((resolve) => upstream.once("listening", resolve));
     const { port } = upstream.address() as AddressInfo;
     try {
-      const app = createApp({ upstream: `http://127.0.0.1:${port}` });
+      const app = createApp({ upstream: `http://127.0.0.1:${port}`, isAllowedHost: () => true });
       const wellKnown = await app.request("http://ui.local:8080/.well-known/jmap");
       expect(wellKnown.status).toBe(307);
       expect(wellKnown.headers.get("Location")).toBe("http://ui.local:8080/jmap/session");
@@ -500,8 +547,49 @@ describe("proxy mode (STALWART_URL)", () => {
     }
   });
 
+  test("the proxy states X-Forwarded-* itself and drops upstream CORS headers", async () => {
+    let seen: Record<string, string | string[] | undefined> = {};
+    const upstream = createServer((req, res) => {
+      seen = req.headers;
+      res.writeHead(200, {
+        "Content-Type": "application/json",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Credentials": "true",
+      });
+      res.end("{}");
+    }).listen(0, "127.0.0.1");
+    await new Promise((resolve) => upstream.once("listening", resolve));
+    const { port } = upstream.address() as AddressInfo;
+    try {
+      const app = createApp({
+        upstream: `http://127.0.0.1:${port}`,
+        isAllowedHost: () => true,
+        clientAddress: () => "203.0.113.7",
+      });
+      const response = await app.request("https://ui.local/jmap/", {
+        method: "POST",
+        headers: {
+          Authorization: ADMIN,
+          "Content-Type": "application/json",
+          "X-Forwarded-For": "1.1.1.1",
+          "X-Forwarded-Host": "evil.example",
+          Forwarded: "for=1.1.1.1",
+        },
+        body: "{}",
+      });
+      expect(seen["x-forwarded-for"]).toBe("203.0.113.7");
+      expect(seen["x-forwarded-proto"]).toBe("https");
+      expect(seen["x-forwarded-host"]).toBe("ui.local");
+      expect(seen.forwarded).toBeUndefined();
+      expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+      expect(response.headers.get("Access-Control-Allow-Credentials")).toBeNull();
+    } finally {
+      upstream.close();
+    }
+  });
+
   test("an unreachable upstream is a 502 that says so", async () => {
-    const app = createApp({ upstream: "http://127.0.0.1:1" });
+    const app = createApp({ upstream: "http://127.0.0.1:1", isAllowedHost: () => true });
     const response = await app.request("http://ui.local/jmap/session");
     expect(response.status).toBe(502);
     expect((await response.json()).detail).toMatch(/Could not reach the Stalwart server/);

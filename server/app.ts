@@ -5,25 +5,31 @@ import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
 import { proxy } from "hono/proxy";
 import { secureHeaders } from "hono/secure-headers";
-import type { ProblemDetails, SetError } from "../src/jmap/protocol";
-import { actionMethods, type ReloadFailures } from "./actions";
-import type { User } from "./auth";
+import type { ProblemDetails } from "../src/jmap/protocol";
+import { inSeconds, RateLimited, type User } from "./auth";
+import { actionMethods } from "./jmap/action-methods";
 import { limit, notFound, notJson, notRequest, ProblemError, unauthorized } from "./jmap/errors";
-import { MAX_SIZE_REQUEST, type MethodHandler, runRequest } from "./jmap/methods";
+import { decodeUtf8, JsonSyntaxError, parseJson } from "./jmap/json";
+import {
+  MAX_SIZE_REQUEST,
+  type MethodHandler,
+  type ReloadFailures,
+  runRequest,
+} from "./jmap/methods";
+import { outboundStrategyMethods } from "./jmap/outbound-strategy-methods";
 import { sessionFor } from "./jmap/session";
-import { outboundStrategyMethods } from "./outbound-strategy";
+import { tlsStrategyMethods } from "./jmap/tls-strategy-methods";
 import type { Store } from "./store";
-import { tlsStrategyMethods } from "./tls-strategies";
 
 /** Every method the embedded server answers; anything else is `unknownMethod`. */
-const METHODS: Record<string, MethodHandler> = {
+const METHODS: ReadonlyMap<string, MethodHandler> = new Map([
   ...tlsStrategyMethods,
   ...outboundStrategyMethods,
   ...actionMethods,
-};
+]);
 
-/** Paths that belong to the API, never to the page (no SPA fallback there). */
-export const API_PATH = /^\/(\.well-known\/|jmap(\/|$)|api(\/|$))/;
+/** The page's routes: anything else that is not a file or the API is a 404. */
+const PAGE_ROUTE = /^\/(sign-in|settings\/mta\/outbound\/tls-strategies(\/[^/]+)?)?\/?$/;
 
 export interface AppOptions {
   store?: Store;
@@ -32,16 +38,37 @@ export interface AppOptions {
   /** The built UI; without it only the API is served (the Vite dev server serves the UI). */
   staticDir?: string;
   /**
+   * PUBLIC_URL: the address clients use. The session's URLs are built from it, never from a
+   * request's Host header (shared wire reference §1).
+   */
+  publicUrl?: string;
+  /**
+   * Which Host headers this server answers (host, or host:port). Others get a 400, so a
+   * rebinding or a forged Host cannot put its own name in the session's apiUrl. Default:
+   * localhost names only.
+   */
+  isAllowedHost?: (host: string) => boolean;
+  /** The client's address, for rate limits; by default the TCP peer's. */
+  clientAddress?: (c: Context) => string;
+  /**
    * For the end-to-end tests only (STALWART_TEST_HOOKS=1): routes under /__test/ that make
    * the next settings reload fail, show the running configuration and count JMAP requests.
    * Off unless asked for; a normal start never mounts them.
    */
   testHooks?: boolean;
+  /** Serve the build's source maps (*.map); off unless asked for. */
+  serveSourceMaps?: boolean;
 }
+
+const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Localhost on any port: what a server answers when nothing else was configured. */
+export const localHostsOnly = (host: string) =>
+  LOCAL_NAMES.has(host.replace(/:\d+$/, "").toLowerCase());
 
 /** What the test hooks change and observe. */
 interface TestHooks extends ReloadFailures {
-  failures: SetError[];
+  failures: Record<string, unknown>[];
   /** The method names of each JMAP request since the start, in order. */
   requests: string[][];
 }
@@ -55,6 +82,14 @@ function newTestHooks(): TestHooks {
   return hooks;
 }
 
+/** JSON as Stalwart sends it (shared wire reference §1). */
+function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
+}
+
 function problemResponse(problem: ProblemDetails, headers: [string, string][] = []): Response {
   const response = new Response(JSON.stringify(problem), {
     status: problem.status,
@@ -65,18 +100,24 @@ function problemResponse(problem: ProblemDetails, headers: [string, string][] = 
 }
 
 /** Reads at most `max` bytes of the body, refusing larger ones without buffering them. */
-async function readBody(request: Request, max: number): Promise<string> {
+async function readBody(request: Request, max: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > max) throw limit("maxSizeRequest", `The request is larger than ${max} bytes.`);
-  if (!request.body) return "";
+  if (declared > max) throw limit("maxSizeRequest");
+  if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > max) throw limit("maxSizeRequest", `The request is larger than ${max} bytes.`);
+    if (size > max) throw limit("maxSizeRequest");
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The TCP peer's address, as @hono/node-server passes the Node request. */
+function peerAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 /** The method names of a request's calls, for the test hooks' request log. */
@@ -87,95 +128,120 @@ function methodNames(body: unknown): string[] {
     : [];
 }
 
-function origin(c: Context): string {
-  return new URL(c.req.url).origin;
-}
-
-function mountJmap(app: Hono, store: Store, hooks: TestHooks | undefined) {
-  const accountIds = new Set(store.authenticator.users.map((u) => u.accountId));
+function mountJmap(app: Hono, store: Store, options: AppOptions, hooks: TestHooks | undefined) {
+  const address = options.clientAddress ?? peerAddress;
   const authenticate = async (c: Context): Promise<User> => {
-    const user = await store.authenticator.authenticate(c.req.header("Authorization"));
+    let user: User | null;
+    try {
+      user = await store.authenticator.authenticate(c.req.header("Authorization"), address(c));
+    } catch (error) {
+      if (!(error instanceof RateLimited)) throw error;
+      // Reference §2: repeated failures from one address wait, with Retry-After.
+      throw new ProblemError(
+        {
+          type: "about:blank",
+          status: 429,
+          title: "Too Many Requests",
+          detail: `Too many failed sign-ins from this address. Try again in ${inSeconds(error.retryAfterSeconds)}.`,
+        },
+        [["Retry-After", String(error.retryAfterSeconds)]],
+      );
+    }
     if (!user) throw unauthorized();
     return user;
   };
+  const baseUrl = (c: Context) => options.publicUrl ?? new URL(c.req.url).origin;
 
   // RFC 8620 §2.2 and shared wire reference §1.
-  app.get("/.well-known/jmap", (c) => c.redirect("/jmap/session", 307));
+  app.get("/.well-known/jmap", (c) => {
+    c.header("Cache-Control", "no-cache");
+    return c.redirect("/jmap/session", 307);
+  });
   app.get("/jmap/session", async (c) => {
     const user = c.req.header("Authorization") ? await authenticate(c) : null;
-    return c.json(sessionFor(user, origin(c)));
+    return jsonResponse(sessionFor(user, baseUrl(c)));
   });
 
   const api = async (c: Context) => {
     const user = await authenticate(c);
     const contentType = c.req.header("Content-Type");
-    if (contentType && !/^application\/json\s*(;|$)/i.test(contentType)) {
-      throw notJson(`Expected application/json, got ${contentType}.`);
-    }
-    const text = await readBody(c.req.raw, MAX_SIZE_REQUEST);
-    let body: unknown;
+    // A missing Content-Type is accepted (reference §2).
+    if (contentType && !/^application\/json\s*(;|$)/i.test(contentType)) throw notJson();
+    const bytes = await readBody(c.req.raw, MAX_SIZE_REQUEST);
+    let text = "";
+    let body: ReturnType<typeof parseJson>;
     try {
-      body = JSON.parse(text);
-    } catch {
-      throw notRequest("The request body is not valid JSON.");
+      text = decodeUtf8(bytes);
+      body = parseJson(text);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError)
+        throw notRequest(text || Buffer.from(bytes).toString("latin1"));
+      throw error;
     }
     if (hooks) hooks.requests.push(methodNames(body));
-    return c.json(await runRequest(body, user, store, METHODS, accountIds, hooks));
+    return jsonResponse(await runRequest(body, text, user, store, METHODS, hooks));
   };
+  // The JMAP API is at the session's apiUrl only; POST /api is a 404, as on Stalwart.
   app.post("/jmap", api);
   app.post("/jmap/", api);
-  // The public docs post to /api; a real Stalwart answers 404 there, the UI never uses it.
-  app.post("/api", api);
 
   app.get("/api/account", async (c) => {
     const user = await authenticate(c);
-    return c.json({ permissions: [...user.permissions], edition: "oss", locale: "en" });
+    return jsonResponse({ permissions: [...user.permissions], edition: "oss", locale: "en" });
   });
 
   if (hooks) {
     // Test hooks: for the administrator only, like the settings they reveal.
     const authenticateAdmin = async (c: Context) => {
       const user = await authenticate(c);
-      if (user.name !== "admin")
+      if (!user.isAdministrator)
         throw new ProblemError({ type: "about:blank", status: 403, title: "Forbidden" });
       return user;
     };
     app.post("/__test/reload-failures", async (c) => {
       await authenticateAdmin(c);
-      let body: { failures?: SetError[] };
+      let body: { failures?: Record<string, unknown>[] };
       try {
-        body = JSON.parse(await c.req.text()) as { failures?: SetError[] };
+        body = JSON.parse(await c.req.text()) as { failures?: Record<string, unknown>[] };
       } catch {
         throw new ProblemError({ type: "about:blank", status: 400, title: "Bad Request" });
       }
       hooks.failures = Array.isArray(body?.failures) ? body.failures : [];
-      return c.json({ queued: hooks.failures.length });
+      return jsonResponse({ queued: hooks.failures.length });
     });
     app.get("/__test/running", async (c) => {
       await authenticateAdmin(c);
-      return c.json({
+      return jsonResponse({
         strategies: [...store.running.strategies.values()],
         outbound: store.running.outbound,
       });
     });
     app.get("/__test/requests", async (c) => {
       await authenticateAdmin(c);
-      return c.json({ requests: hooks.requests });
+      return jsonResponse({ requests: hooks.requests });
     });
   }
 }
 
-function mountProxy(app: Hono, upstream: string) {
+/** Headers a client may not set for the upstream: the proxy states them itself. */
+const FORWARDED = ["forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"];
+
+function mountProxy(app: Hono, upstream: string, options: AppOptions) {
   const target = new URL(upstream);
   const upstreamOrigin = target.origin;
+  const address = options.clientAddress ?? peerAddress;
   const forward = async (c: Context) => {
     const incoming = new URL(c.req.url);
     const url = new URL(incoming.pathname + incoming.search, target);
     const headers = new Headers(c.req.raw.headers);
     headers.delete("host");
-    let response: Response;
+    for (const name of FORWARDED) headers.delete(name);
+    headers.set("X-Forwarded-For", address(c));
+    headers.set("X-Forwarded-Proto", incoming.protocol.replace(":", ""));
+    headers.set("X-Forwarded-Host", incoming.host);
+    let upstreamResponse: Response;
     try {
-      response = await proxy(url, { raw: c.req.raw, headers, redirect: "manual" });
+      upstreamResponse = await proxy(url, { raw: c.req.raw, headers, redirect: "manual" });
     } catch (error) {
       return problemResponse({
         type: "about:blank",
@@ -184,23 +250,35 @@ function mountProxy(app: Hono, upstream: string) {
         detail: `Could not reach the Stalwart server at ${upstreamOrigin}: ${(error as Error).message}`,
       });
     }
-    const ownOrigin = incoming.origin;
-    const location = response.headers.get("Location");
+    const responseHeaders = new Headers(upstreamResponse.headers);
+    // The page is served from this origin: nothing upstream may widen who can read it.
+    for (const name of [...responseHeaders.keys()]) {
+      if (name.toLowerCase().startsWith("access-control-")) responseHeaders.delete(name);
+    }
+    const ownOrigin = options.publicUrl ?? incoming.origin;
+    const location = responseHeaders.get("Location");
     if (location?.startsWith(upstreamOrigin)) {
-      response.headers.set("Location", ownOrigin + location.slice(upstreamOrigin.length));
+      responseHeaders.set("Location", ownOrigin + location.slice(upstreamOrigin.length));
     }
     // The session's URLs must point back here, or the browser would leave this origin.
-    if (incoming.pathname === "/jmap/session" && response.ok) {
-      const session = (await response.json()) as Record<string, unknown>;
+    if (incoming.pathname === "/jmap/session" && upstreamResponse.ok) {
+      const session = (await upstreamResponse.json()) as Record<string, unknown>;
       for (const key of ["apiUrl", "downloadUrl", "uploadUrl", "eventSourceUrl"]) {
         const value = session[key];
         if (typeof value === "string") session[key] = value.replace(/^https?:\/\/[^/]+/, ownOrigin);
       }
-      const rewritten = new Headers(response.headers);
-      rewritten.delete("content-length");
-      return new Response(JSON.stringify(session), { status: response.status, headers: rewritten });
+      responseHeaders.delete("content-length");
+      responseHeaders.delete("content-encoding");
+      return new Response(JSON.stringify(session), {
+        status: upstreamResponse.status,
+        headers: responseHeaders,
+      });
     }
-    return response;
+    return new Response(upstreamResponse.body, {
+      status: upstreamResponse.status,
+      statusText: upstreamResponse.statusText,
+      headers: responseHeaders,
+    });
   };
   app.all("/.well-known/jmap", forward);
   app.all("/jmap", forward);
@@ -209,8 +287,11 @@ function mountProxy(app: Hono, upstream: string) {
   app.all("/api", forward);
 }
 
-function mountStatic(app: Hono, staticDir: string) {
+function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
   const root = resolve(staticDir);
+  if (!options.serveSourceMaps) {
+    app.get("*", async (c, next) => (c.req.path.endsWith(".map") ? c.notFound() : next()));
+  }
   app.use(
     "/assets/*",
     serveStatic({
@@ -218,9 +299,6 @@ function mountStatic(app: Hono, staticDir: string) {
       // Vite puts a content hash in every asset's name, so it may be cached for good.
       onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
     }),
-  );
-  app.get("/assets/*", () =>
-    problemResponse({ type: "about:blank", status: 404, title: "Not Found" }),
   );
   app.use(
     "*",
@@ -234,17 +312,36 @@ function mountStatic(app: Hono, staticDir: string) {
     }),
   );
   let index: Promise<string> | undefined;
-  // Page routes (/settings/mta/outbound/tls-strategies/…) are the UI's: serve index.html.
-  app.get("*", async (c, next) => {
-    if (API_PATH.test(c.req.path)) return next();
+  const page = async (c: Context, status: 200 | 404) => {
     index ??= readFile(join(root, "index.html"), "utf8");
     c.header("Cache-Control", "no-cache");
-    return c.html(await index);
+    return c.html(await index, status);
+  };
+  // The page's routes are the UI's: index.html. Other paths are 404s; a browser still gets
+  // the page, which says "Page not found", with the 404 status.
+  app.get("*", async (c, next) => {
+    if (PAGE_ROUTE.test(c.req.path)) return page(c, 200);
+    if ((c.req.header("Accept") ?? "").includes("text/html")) return page(c, 404);
+    return next();
   });
 }
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
+  const isAllowedHost = options.isAllowedHost ?? localHostsOnly;
+  const publicHost = options.publicUrl ? new URL(options.publicUrl).host : null;
+  // First of all: a Host this server does not answer for gets nothing else (issue 9 §4).
+  app.use(async (c, next) => {
+    const host = new URL(c.req.url).host;
+    if (host === publicHost || isAllowedHost(host)) return next();
+    return problemResponse({
+      type: "about:blank",
+      status: 400,
+      title: "Bad Request",
+      detail:
+        "This server does not answer for this host. Set PUBLIC_URL, or add the host to ALLOWED_HOSTS.",
+    });
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -265,11 +362,11 @@ export function createApp(options: AppOptions): Hono {
   );
   app.use(compress());
 
-  if (options.upstream) mountProxy(app, options.upstream);
+  if (options.upstream) mountProxy(app, options.upstream, options);
   else if (options.store)
-    mountJmap(app, options.store, options.testHooks ? newTestHooks() : undefined);
+    mountJmap(app, options.store, options, options.testHooks ? newTestHooks() : undefined);
   else throw new Error("createApp needs a store or an upstream.");
-  if (options.staticDir) mountStatic(app, options.staticDir);
+  if (options.staticDir) mountStatic(app, options.staticDir, options);
 
   app.notFound(() => problemResponse(notFound().problem));
   app.onError((error) => {

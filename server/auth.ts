@@ -1,12 +1,20 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { ACTION_PERMISSIONS, TLS_STRATEGY_PERMISSIONS } from "../src/jmap/protocol";
+import {
+  ACTION_PERMISSIONS,
+  OUTBOUND_STRATEGY_PERMISSIONS,
+  TLS_STRATEGY_PERMISSIONS,
+} from "../src/jmap/protocol";
+
+// Who may call the embedded server: users with passwords (scrypt) and API keys (a keyed fast
+// hash: keys are long and random, so one HMAC per attempt is enough, looked up by a prefix).
+// Failed sign-ins are rate-limited per address, and password hashing runs one at a time so
+// that an attack cannot take the thread pool that saves need (issue 9 §3).
 
 /** Every permission the embedded server knows; `admin` holds them all. */
 export const ALL_PERMISSIONS = [
   ...Object.values(TLS_STRATEGY_PERMISSIONS),
-  "sysMtaOutboundStrategyGet",
-  "sysMtaOutboundStrategyUpdate",
+  ...Object.values(OUTBOUND_STRATEGY_PERMISSIONS),
   ...Object.values(ACTION_PERMISSIONS),
 ] as const;
 
@@ -14,15 +22,26 @@ export interface User {
   name: string;
   accountId: string;
   permissions: ReadonlySet<string>;
+  /** May act on any account (shared wire reference §8). */
+  isAdministrator: boolean;
   passwordHash: string | null;
   apiKeyHashes: string[];
   /** RFC 8620 §2 sessionState: changes when what the session says about the user changes. */
   sessionState: string;
 }
 
-// --- scrypt hashes: "scrypt$N$r$p$salt$hash" ------------------------------------------------
+// --- Passwords: scrypt, "scrypt$N$r$p$salt$hash" ----------------------------------------------
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, keyLength: 32 };
+
+/**
+ * scrypt runs on libuv's thread pool, which file writes share (4 threads by default). One
+ * hash at a time keeps three of them for saves, whatever the number of sign-in attempts.
+ */
+let hashing: Promise<unknown> = Promise.resolve();
+
+/** How many scrypt derivations ran: what a sign-in attempt costs, for the tests. */
+export const scryptRuns = { count: 0 };
 
 function derive(
   secret: string,
@@ -32,11 +51,17 @@ function derive(
   p: number,
   keyLength: number,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+  scryptRuns.count += 1;
+  const run = hashing.then(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(secret, salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
+  hashing = run.catch(() => undefined);
+  return run;
 }
 
 export async function hashSecret(secret: string): Promise<string> {
@@ -64,6 +89,25 @@ export function isHash(value: string): boolean {
   return value.startsWith("scrypt$");
 }
 
+// --- API keys: HMAC-SHA-256 under the server's secret, "hmac-sha256$prefix$mac" ------------
+
+/** Characters of a key kept in clear to find its hash: too few to help a guess. */
+const KEY_PREFIX_LENGTH = 4;
+export const MIN_API_KEY_LENGTH = 16;
+
+function mac(key: string, secret: Buffer): Buffer {
+  return createHmac("sha256", secret).update(key, "utf8").digest();
+}
+
+/** The stored form of an API key: its first characters, and its HMAC. */
+export function hashApiKey(key: string, secret: Buffer): string {
+  return `hmac-sha256$${key.slice(0, KEY_PREFIX_LENGTH)}$${mac(key, secret).toString("base64")}`;
+}
+
+export function isApiKeyHash(value: string): boolean {
+  return /^hmac-sha256\$[^$]*\$[A-Za-z0-9+/=]+$/.test(value) || isHash(value);
+}
+
 // --- users.json ------------------------------------------------------------------------------
 
 export const userDeclarationSchema = z
@@ -74,8 +118,14 @@ export const userDeclarationSchema = z
       .regex(/^[^:\s]+$/, "a user name has no spaces or colons"),
     password: z.string().min(1).optional(),
     passwordHash: z.string().refine(isHash, "not a scrypt hash").optional(),
-    apiKeys: z.array(z.string().min(8, "an API key has at least 8 characters")).optional(),
-    apiKeyHashes: z.array(z.string().refine(isHash, "not a scrypt hash")).optional(),
+    apiKeys: z
+      .array(
+        z
+          .string()
+          .min(MIN_API_KEY_LENGTH, `an API key has at least ${MIN_API_KEY_LENGTH} characters`),
+      )
+      .optional(),
+    apiKeyHashes: z.array(z.string().refine(isApiKeyHash, "not an API key hash")).optional(),
     permissions: z.union([z.literal("all"), z.array(z.string())]).optional(),
   })
   .strict();
@@ -85,14 +135,17 @@ export type UserDeclaration = z.input<typeof userDeclarationSchema>;
 export const usersFileSchema = z.object({ users: z.array(userDeclarationSchema) }).strict();
 
 /** Replaces clear-text secrets with their hashes, so none is kept on disk. */
-export async function hashDeclaration(user: UserDeclaration): Promise<UserDeclaration> {
+export async function hashDeclaration(
+  user: UserDeclaration,
+  apiKeySecret: Buffer,
+): Promise<UserDeclaration> {
   const { password, apiKeys, ...rest } = user;
   const hashed: UserDeclaration = { ...rest };
   if (password !== undefined) hashed.passwordHash = await hashSecret(password);
   if (apiKeys !== undefined) {
     hashed.apiKeyHashes = [
       ...(rest.apiKeyHashes ?? []),
-      ...(await Promise.all(apiKeys.map(hashSecret))),
+      ...apiKeys.map((key) => hashApiKey(key, apiKeySecret)),
     ];
   }
   return hashed;
@@ -125,35 +178,155 @@ export function toUser(declaration: UserDeclaration, index: number, isAdmin: boo
     name: declaration.name,
     accountId: accountIdFor(index),
     permissions,
+    isAdministrator: isAdmin,
     passwordHash: declaration.passwordHash ?? null,
     apiKeyHashes: declaration.apiKeyHashes ?? [],
     sessionState,
   };
 }
 
+// --- Failed sign-ins, per address --------------------------------------------------------------
+
+/** A burst of failures is allowed from one address, then one more every few seconds. */
+export const SIGN_IN_LIMIT = {
+  /** Failed sign-ins allowed at once. */
+  burst: 10,
+  /** One more allowed every this many milliseconds. */
+  refillMs: 6_000,
+  /** Addresses remembered at most; the longest quiet are forgotten first. */
+  addresses: 10_000,
+};
+
+/** "1 second", "6 seconds" */
+export const inSeconds = (seconds: number) => `${seconds} second${seconds === 1 ? "" : "s"}`;
+
+/** Too many failed sign-ins from one address: wait `retryAfterSeconds`. */
+export class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed sign-ins: try again in ${inSeconds(retryAfterSeconds)}.`);
+  }
+}
+
+/** Token buckets of failed sign-ins, one per client address. */
+export class FailureLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly limit = SIGN_IN_LIMIT,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  #bucket(address: string) {
+    const now = this.now();
+    const bucket = this.#buckets.get(address) ?? { tokens: this.limit.burst, at: now };
+    const refilled = Math.floor((now - bucket.at) / this.limit.refillMs);
+    if (refilled > 0) {
+      bucket.tokens = Math.min(this.limit.burst, bucket.tokens + refilled);
+      bucket.at += refilled * this.limit.refillMs;
+    }
+    if (bucket.tokens === this.limit.burst) bucket.at = now;
+    return bucket;
+  }
+
+  /** @throws RateLimited while the address has no failure left. */
+  check(address: string): void {
+    const bucket = this.#bucket(address);
+    if (bucket.tokens <= 0) {
+      const wait = bucket.at + this.limit.refillMs - this.now();
+      throw new RateLimited(Math.max(1, Math.ceil(wait / 1000)));
+    }
+  }
+
+  /** Counts a failed sign-in from the address. */
+  fail(address: string): void {
+    const bucket = this.#bucket(address);
+    bucket.tokens -= 1;
+    this.#buckets.delete(address);
+    this.#buckets.set(address, bucket);
+    if (this.#buckets.size > this.limit.addresses) {
+      const oldest = this.#buckets.keys().next().value;
+      if (oldest !== undefined) this.#buckets.delete(oldest);
+    }
+  }
+}
+
 // --- Authorization header ---------------------------------------------------------------------
 
 const CACHE_MS = 5 * 60_000;
+/** A wrong credential sent again at once (a page's parallel requests) is one guess, not two. */
+const FAILED_MS = 10_000;
+const FAILED_REMEMBERED = 1_000;
 
 /**
- * Checks Basic and Bearer credentials. scrypt is deliberately slow (tens of milliseconds), so
- * a credential that verified is remembered for a few minutes under its SHA-256; a wrong one
- * is never cached, so guessing stays as slow as scrypt makes it.
+ * Checks Basic and Bearer credentials (shared wire reference §2). A credential that verified
+ * is remembered for a few minutes under its SHA-256, so a signed-in page costs no hash per
+ * request; a wrong one is never cached, and counts against its address.
  */
 export class Authenticator {
   readonly #verified = new Map<string, { user: User; until: number }>();
+  readonly #failed = new Map<string, number>();
+  readonly #checking = new Map<string, Promise<User | null>>();
   readonly #dummyHash = hashSecret(randomBytes(16).toString("hex"));
+  readonly #byPrefix = new Map<string, { hash: Buffer; user: User }[]>();
+  readonly #legacyKeys: { hash: string; user: User }[] = [];
 
-  constructor(readonly users: readonly User[]) {}
+  constructor(
+    readonly users: readonly User[],
+    readonly apiKeySecret: Buffer,
+    readonly limiter = new FailureLimiter(),
+  ) {
+    for (const user of users) {
+      for (const stored of user.apiKeyHashes) {
+        if (isHash(stored)) {
+          this.#legacyKeys.push({ hash: stored, user });
+          continue;
+        }
+        const [, prefix = "", digest = ""] = stored.split("$");
+        const entries = this.#byPrefix.get(prefix) ?? [];
+        entries.push({ hash: Buffer.from(digest, "base64"), user });
+        this.#byPrefix.set(prefix, entries);
+      }
+    }
+  }
 
-  async authenticate(header: string | undefined): Promise<User | null> {
+  /** Whether some API keys are stored in the old, slow form (one scrypt each). */
+  get hasLegacyApiKeys(): boolean {
+    return this.#legacyKeys.length > 0;
+  }
+
+  /**
+   * The user the header signs in, or null.
+   * @throws RateLimited when the address failed too often lately.
+   */
+  async authenticate(header: string | undefined, address = "unknown"): Promise<User | null> {
     if (!header) return null;
     const cacheKey = createHash("sha256").update(header).digest("hex");
     const cached = this.#verified.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.user;
-    const user = await this.#check(header);
-    if (user) this.#verified.set(cacheKey, { user, until: Date.now() + CACHE_MS });
-    return user;
+    if ((this.#failed.get(cacheKey) ?? 0) > Date.now()) return null;
+    // The same header checked at the same moment (a page's parallel requests): one check.
+    const checking = this.#checking.get(cacheKey);
+    if (checking) return checking;
+    this.limiter.check(address);
+    const check = this.#check(header).then((user) => {
+      if (user) {
+        this.#verified.set(cacheKey, { user, until: Date.now() + CACHE_MS });
+      } else {
+        this.limiter.fail(address);
+        this.#failed.set(cacheKey, Date.now() + FAILED_MS);
+        if (this.#failed.size > FAILED_REMEMBERED) {
+          const oldest = this.#failed.keys().next().value;
+          if (oldest !== undefined) this.#failed.delete(oldest);
+        }
+      }
+      return user;
+    });
+    this.#checking.set(cacheKey, check);
+    try {
+      return await check;
+    } finally {
+      this.#checking.delete(cacheKey);
+    }
   }
 
   async #check(header: string): Promise<User | null> {
@@ -162,7 +335,9 @@ export class Authenticator {
       const decoded = Buffer.from(value, "base64").toString("utf8");
       const colon = decoded.indexOf(":");
       if (colon < 0) return null;
-      const user = this.users.find((u) => u.name === decoded.slice(0, colon));
+      // The user name is trimmed and lower-cased before lookup (reference §2).
+      const name = decoded.slice(0, colon).trim().toLowerCase();
+      const user = this.users.find((u) => u.name.toLowerCase() === name);
       // An unknown user costs the same scrypt as a known one, so timing tells nothing.
       const isValid = await verifySecret(
         decoded.slice(colon + 1),
@@ -171,10 +346,14 @@ export class Authenticator {
       return isValid && user?.passwordHash ? user : null;
     }
     if (scheme.toLowerCase() === "bearer" && value !== "") {
-      for (const user of this.users) {
-        for (const hash of user.apiKeyHashes) {
-          if (await verifySecret(value, hash)) return user;
-        }
+      // One HMAC, whatever the number of keys; compared in constant time.
+      const digest = mac(value, this.apiKeySecret);
+      for (const entry of this.#byPrefix.get(value.slice(0, KEY_PREFIX_LENGTH)) ?? []) {
+        if (entry.hash.length === digest.length && timingSafeEqual(entry.hash, digest))
+          return entry.user;
+      }
+      for (const entry of this.#legacyKeys) {
+        if (await verifySecret(value, entry.hash)) return entry.user;
       }
     }
     return null;

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createApp } from "./app";
+import { hostPolicy, ownNames, parseAllowedHosts } from "./hosts";
 import { nodeListener } from "./node-listener";
 import { openStore } from "./store";
 
@@ -12,6 +13,18 @@ const port = Number(env.PORT ?? "8080");
 const upstream = env.STALWART_URL || undefined;
 const dataDir = env.DATA_DIR === ":memory:" ? null : env.DATA_DIR || "data";
 const staticDir = env.STATIC_DIR || fileURLToPath(new URL("../client/", import.meta.url));
+
+/** PUBLIC_URL as an origin, or a clear refusal to start. */
+function publicOrigin(): string | undefined {
+  if (!env.PUBLIC_URL) return undefined;
+  try {
+    const url = new URL(env.PUBLIC_URL);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+    return url.origin;
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http(s) address, like https://mail.example.com.`);
+  }
+}
 
 async function main() {
   let signInHelp: string;
@@ -32,13 +45,38 @@ async function main() {
         : 'Sign in as "admin" with the password printed on the first start (or set STALWART_ADMIN_PASSWORD).';
   }
 
+  let listeningPort = port;
   // Test hooks are for the end-to-end suite only; see AppOptions.testHooks.
   const testHooks = env.STALWART_TEST_HOOKS === "1" && !upstream;
   if (testHooks) console.log("Test hooks are on (STALWART_TEST_HOOKS=1): for tests only.");
-  const app = createApp({ store, upstream, staticDir, testHooks });
+  const app = createApp({
+    store,
+    upstream,
+    staticDir,
+    testHooks,
+    publicUrl: publicOrigin(),
+    isAllowedHost: hostPolicy({
+      names: ownNames(),
+      extra: parseAllowedHosts(env.ALLOWED_HOSTS),
+      port: () => listeningPort,
+    }),
+  });
   const server = createServer(nodeListener(app));
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") {
+      console.error(
+        `Port ${port} on ${host} is already in use: set PORT to a free one (for example PORT=${port + 1} npm start).`,
+      );
+    } else if (error.code === "EACCES") {
+      console.error(`Not allowed to listen on port ${port}: set PORT to a port above 1023.`);
+    } else {
+      console.error(`Could not listen on ${host}:${port}: ${error.message}`);
+    }
+    process.exit(1);
+  });
   server.listen(port, host, () => {
     const info = server.address() as AddressInfo;
+    listeningPort = info.port;
     const shownHost = info.address.includes(":") ? `[${info.address}]` : info.address;
     console.log(`Listening on http://${shownHost}:${info.port}/`);
     console.log(signInHelp);

@@ -1,11 +1,10 @@
-import { FORBIDDEN, MethodFailure } from "./jmap/errors";
-import type { MethodHandler } from "./jmap/methods";
+import { isJsonObject } from "./jmap/json";
 
-// Shared wire reference §10: the MtaOutboundStrategy singleton, whose `tls` expression picks
-// a TLS strategy by name for each delivery. The embedded server holds Stalwart's defaults.
+// The MtaOutboundStrategy singleton (shared wire reference §10): four expressions, of which
+// `tls` picks a TLS strategy by name for each delivery.
 
+export const OBJECT = "MtaOutboundStrategy";
 export const SINGLETON_ID = "singleton";
-const PERMISSION = "sysMtaOutboundStrategyGet";
 
 /** An expression: `match` is an object keyed by position, not an array. */
 export interface Expression {
@@ -13,8 +12,15 @@ export interface Expression {
   else: string;
 }
 
+export const PROPERTIES = ["connection", "route", "schedule", "tls"] as const;
+export type Property = (typeof PROPERTIES)[number];
+
 /** The singleton's properties, each an expression. */
-export type OutboundStrategy = Record<"connection" | "route" | "schedule" | "tls", Expression>;
+export type OutboundStrategy = Record<Property, Expression>;
+
+export function isProperty(name: string): name is Property {
+  return (PROPERTIES as readonly string[]).includes(name);
+}
 
 /** What a fresh Stalwart holds (shared wire reference §10). */
 export const DEFAULT_OUTBOUND_STRATEGY: OutboundStrategy = {
@@ -37,21 +43,31 @@ export const DEFAULT_OUTBOUND_STRATEGY: OutboundStrategy = {
   },
 };
 
-const get: MethodHandler = (args, context) => {
-  if (!context.permissions.has(PERMISSION)) throw new MethodFailure("forbidden", FORBIDDEN);
-  let ids: unknown[] = [SINGLETON_ID];
-  if (args.ids !== undefined && args.ids !== null) {
-    if (!Array.isArray(args.ids))
-      throw new MethodFailure("invalidArguments", "ids must be an array of ids.");
-    ids = args.ids;
-  }
-  const list = ids.includes(SINGLETON_ID)
-    ? [{ id: SINGLETON_ID, ...structuredClone(context.store.outbound) }]
-    : [];
-  const notFound = ids.filter((id) => id !== SINGLETON_ID);
-  return { accountId: context.accountId, list, notFound };
-};
+const isNonEmptyString = (value: unknown): value is string =>
+  typeof value === "string" && value.trim() !== "";
 
-export const outboundStrategyMethods: Record<string, MethodHandler> = {
-  "x:MtaOutboundStrategy/get": get,
-};
+/**
+ * `value` as an expression, or null when it is malformed: an object with an `else` value and
+ * an optional `match` keyed by position ("0", "1", …), each entry with an `if` condition and
+ * a `then` value, and nothing else (reference §10).
+ */
+export function parseExpression(value: unknown): Expression | null {
+  if (!isJsonObject(value)) return null;
+  const keys = Object.keys(value);
+  if (keys.some((key) => key !== "match" && key !== "else")) return null;
+  if (!isNonEmptyString(value.else)) return null;
+  const match: Expression["match"] = {};
+  if (value.match !== undefined) {
+    if (!isJsonObject(value.match)) return null;
+    const positions = Object.keys(value.match);
+    if (positions.some((position, index) => position !== String(index))) return null;
+    for (const position of positions) {
+      const entry = value.match[position];
+      if (!isJsonObject(entry)) return null;
+      if (Object.keys(entry).some((key) => key !== "if" && key !== "then")) return null;
+      if (!isNonEmptyString(entry.if) || !isNonEmptyString(entry.then)) return null;
+      match[position] = { if: entry.if, then: entry.then };
+    }
+  }
+  return { match, else: value.else };
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -27,9 +27,11 @@ describe("durable storage", () => {
   test("an acknowledged create is on disk: a reopened store sees it", async () => {
     const dataDir = await temporaryDir();
     const first = await openStore({ dataDir, adminPassword: "pw" });
-    const [[, created]] = await call(createApp({ store: first.store }), basic("admin", "pw"), [
-      ["x:MtaTlsStrategy/set", { create: { a: { name: "relay", tlsTimeout: 90000 } } }, "c"],
-    ]);
+    const [[, created]] = await call(
+      createApp({ store: first.store, publicUrl: ORIGIN }),
+      basic("admin", "pw"),
+      [["x:MtaTlsStrategy/set", { create: { a: { name: "relay", tlsTimeout: 90000 } } }, "c"]],
+    );
     const id = created.created.a.id;
 
     const reopened = await openStore({ dataDir, adminPassword: "pw" });
@@ -40,9 +42,11 @@ describe("durable storage", () => {
       "relay",
     ]);
     // Ids keep growing after a restart.
-    const next = await call(createApp({ store: reopened.store }), basic("admin", "pw"), [
-      ["x:MtaTlsStrategy/set", { create: { b: { name: "later" } } }, "c"],
-    ]);
+    const next = await call(
+      createApp({ store: reopened.store, publicUrl: ORIGIN }),
+      basic("admin", "pw"),
+      [["x:MtaTlsStrategy/set", { create: { b: { name: "later" } } }, "c"]],
+    );
     expect(compareIds(next[0][1].created.b.id, id)).toBe(1);
     // No temporary file is left behind.
     expect((await readdir(dataDir)).sort()).toEqual(["store.json"]);
@@ -73,6 +77,18 @@ describe("durable storage", () => {
     expect(await store.authenticator.authenticate(basic("admin", "old"))).toBeNull();
   });
 
+  test("the data directory is created private, and a crash's temporary files are removed", async () => {
+    const parent = await temporaryDir();
+    const dataDir = join(parent, "data");
+    await openStore({ dataDir, adminPassword: "pw" });
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    await writeFile(join(dataDir, "store.json.4242.deadbeef.tmp"), "half a write");
+    await writeFile(join(dataDir, "users.json.4242.0badf00d.tmp"), "half a write");
+    await writeFile(join(dataDir, "notes.txt"), "mine");
+    await openStore({ dataDir, adminPassword: "pw" });
+    expect((await readdir(dataDir)).sort()).toEqual(["notes.txt", "store.json"]);
+  });
+
   test("a corrupted data file stops the start and is left untouched", async () => {
     const dataDir = await temporaryDir();
     await writeFile(join(dataDir, "store.json"), "{ half a write");
@@ -94,7 +110,7 @@ describe("durable storage", () => {
   test("concurrent changes are written one at a time and none is lost", async () => {
     const dataDir = await temporaryDir();
     const { store } = await openStore({ dataDir, adminPassword: "pw" });
-    const app = createApp({ store });
+    const app = createApp({ store, publicUrl: ORIGIN });
     // Signed in once first: the writes, not the password checks, are what is raced here.
     await call(app, basic("admin", "pw"), []);
     await Promise.all(
@@ -119,28 +135,31 @@ describe("users.json", () => {
           {
             name: "auditor",
             password: "auditor-pw",
-            apiKeys: ["auditor-api-key"],
+            apiKeys: ["auditor-api-key-0001"],
             permissions: ["sysMtaTlsStrategyGet"],
           },
-          { name: "admin", apiKeys: ["admin-api-key-1"] },
+          { name: "admin", apiKeys: ["admin-api-key-0001"] },
         ],
       }),
     );
     const { store } = await openStore({ dataDir, adminPassword: "pw" });
     const onDisk = await readFile(join(dataDir, "users.json"), "utf8");
     expect(onDisk).not.toContain("auditor-pw");
-    expect(onDisk).not.toContain("auditor-api-key");
+    expect(onDisk).not.toContain("auditor-api-key-0001");
     expect(JSON.parse(onDisk).users[0]).toMatchObject({
       name: "auditor",
       passwordHash: expect.stringMatching(/^scrypt\$/),
-      apiKeyHashes: [expect.stringMatching(/^scrypt\$/)],
+      // API keys are long and random: a keyed fast hash, found by the key's first characters.
+      apiKeyHashes: [expect.stringMatching(/^hmac-sha256\$audi\$[A-Za-z0-9+/]+=*$/)],
     });
     const auditor = await store.authenticator.authenticate(basic("auditor", "auditor-pw"));
     expect([...(auditor?.permissions ?? [])]).toEqual(["sysMtaTlsStrategyGet"]);
-    expect((await store.authenticator.authenticate("Bearer auditor-api-key"))?.name).toBe(
+    expect((await store.authenticator.authenticate("Bearer auditor-api-key-0001"))?.name).toBe(
       "auditor",
     );
-    expect((await store.authenticator.authenticate("Bearer admin-api-key-1"))?.name).toBe("admin");
+    expect((await store.authenticator.authenticate("Bearer admin-api-key-0001"))?.name).toBe(
+      "admin",
+    );
 
     const again = await openStore({ dataDir, adminPassword: "pw" });
     expect(

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { TLS_POLICIES } from "../src/jmap/protocol";
@@ -9,13 +9,14 @@ import {
   hashSecret,
   isHash,
   toUser,
+  type User,
   type UserDeclaration,
   usersFileSchema,
   verifySecret,
 } from "./auth";
 import { decodeId, idGenerator } from "./ids";
 import { DEFAULT_OUTBOUND_STRATEGY, type OutboundStrategy } from "./outbound-strategy";
-import { SEED, type Strategy } from "./tls-strategies";
+import { SEED, type Strategy } from "./tls-strategy";
 
 const STORE_FILE = "store.json";
 const USERS_FILE = "users.json";
@@ -48,6 +49,11 @@ const storeFileSchema = z.object({
   version: z.literal(1),
   lastId: z.string().regex(/^\d+$/),
   adminPasswordHash: z.string().refine(isHash),
+  // The key of the API keys' HMAC; absent in stores written before API keys were HMACs.
+  apiKeySecret: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/)
+    .optional(),
   strategies: z.array(strategySchema),
   // Absent in stores written before the outbound strategy could change: Stalwart's default.
   outbound: outboundSchema.optional(),
@@ -75,6 +81,27 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await directory.sync();
   } finally {
     await directory.close();
+  }
+}
+
+const TEMPORARY = /\.json\.\d+\.[0-9a-f]+\.tmp$/;
+
+/**
+ * The data directory, made private (0700) when created; what a crash left behind (the
+ * temporary files of writeFileAtomic) is removed before anything is read.
+ */
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const info = await stat(dataDir);
+  if ((info.mode & 0o077) !== 0) {
+    try {
+      await chmod(dataDir, 0o700);
+    } catch {
+      console.warn(`${dataDir} can be read by other users of this machine; make it 0700.`);
+    }
+  }
+  for (const entry of await readdir(dataDir)) {
+    if (TEMPORARY.test(entry)) await rm(join(dataDir, entry), { force: true });
   }
 }
 
@@ -146,7 +173,7 @@ export async function openStore(
 ): Promise<{ store: Store; generatedAdminPassword: string | null }> {
   const { dataDir } = options;
   const storePath = dataDir === null ? null : join(dataDir, STORE_FILE);
-  if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+  if (dataDir !== null) await prepareDataDir(dataDir);
 
   let file: StoreFile | undefined;
   if (storePath) {
@@ -158,6 +185,11 @@ export async function openStore(
       file = parsed.data;
     }
   }
+
+  // The key of API keys' HMACs: kept in the store beside the admin's password hash.
+  const apiKeySecret = file?.apiKeySecret
+    ? Buffer.from(file.apiKeySecret, "base64")
+    : randomBytes(32);
 
   let generatedAdminPassword: string | null = null;
   let adminPasswordHash = file?.adminPasswordHash;
@@ -191,11 +223,13 @@ export async function openStore(
   let running: Configuration = { strategies, outbound };
 
   const declarations = await Promise.all(
-    [...(await loadUsersFile(dataDir)), ...(options.users ?? [])].map(hashDeclaration),
+    [...(await loadUsersFile(dataDir, apiKeySecret)), ...(options.users ?? [])].map((user) =>
+      hashDeclaration(user, apiKeySecret),
+    ),
   );
   // admin's password is STALWART_ADMIN_PASSWORD's; users.json may only give it API keys.
   const adminDeclaration = declarations.find((d) => d.name === "admin");
-  const users = [
+  const users: User[] = [
     toUser(
       {
         name: "admin",
@@ -214,13 +248,20 @@ export async function openStore(
       version: 1,
       lastId: lastId.toString(),
       adminPasswordHash: adminPasswordHash as string,
+      apiKeySecret: apiKeySecret.toString("base64"),
       strategies: [...next.strategies.values()],
       outbound: next.outbound,
     };
     await writeFileAtomic(storePath, `${JSON.stringify(content, null, 2)}\n`);
   };
-  if (!file || file.adminPasswordHash !== adminPasswordHash || !file.outbound)
+  if (!file || file.adminPasswordHash !== adminPasswordHash || !file.outbound || !file.apiKeySecret)
     await persist({ strategies, outbound });
+  const authenticator = new Authenticator(users, apiKeySecret);
+  if (authenticator.hasLegacyApiKeys) {
+    console.warn(
+      "users.json holds API keys hashed in the old, slow form: declare them again in clear text (apiKeys) to have them stored as fast HMACs.",
+    );
+  }
 
   let queue: Promise<unknown> = Promise.resolve();
   const store: Store = {
@@ -233,7 +274,7 @@ export async function openStore(
     get running() {
       return running;
     },
-    authenticator: new Authenticator(users),
+    authenticator,
     transaction<T>(change: (draft: ConfigurationDraft, newId: () => string) => T) {
       const run = queue.then(async () => {
         const draft: ConfigurationDraft = {
@@ -264,7 +305,10 @@ export async function openStore(
 }
 
 /** Reads DATA_DIR/users.json and, if it holds clear-text secrets, rewrites it with hashes. */
-async function loadUsersFile(dataDir: string | null): Promise<UserDeclaration[]> {
+async function loadUsersFile(
+  dataDir: string | null,
+  apiKeySecret: Buffer,
+): Promise<UserDeclaration[]> {
   if (dataDir === null) return [];
   const path = join(dataDir, USERS_FILE);
   const raw = await readJson(path, "users.json");
@@ -278,7 +322,7 @@ async function loadUsersFile(dataDir: string | null): Promise<UserDeclaration[]>
     names.add(user.name);
   }
   if (!users.some((u) => u.password !== undefined || u.apiKeys !== undefined)) return users;
-  const hashed = await Promise.all(users.map(hashDeclaration));
+  const hashed = await Promise.all(users.map((user) => hashDeclaration(user, apiKeySecret)));
   await writeFileAtomic(path, `${JSON.stringify({ users: hashed }, null, 2)}\n`);
   return hashed;
 }

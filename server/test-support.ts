@@ -15,7 +15,7 @@ export const ADMIN = basic("admin", ADMIN_PASSWORD);
 
 export async function testServer(users: UserDeclaration[] = []) {
   const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD, users });
-  const app = createApp({ store });
+  const app = createApp({ store, publicUrl: ORIGIN });
   const post = (body: unknown, authorization = ADMIN, headers: Record<string, string> = {}) =>
     app.request(`${ORIGIN}/jmap/`, {
       method: "POST",

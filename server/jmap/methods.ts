@@ -1,20 +1,31 @@
 import type { Invocation, JmapResponse } from "../../src/jmap/protocol";
 import { CORE_CAPABILITY, STALWART_CAPABILITY } from "../../src/jmap/protocol";
-import type { ReloadFailures } from "../actions";
 import type { User } from "../auth";
+import { decodeId } from "../ids";
 import type { Store } from "../store";
 import { limit, MethodFailure, notRequest } from "./errors";
+import { isJsonObject, type JsonValue } from "./json";
 import { resolveReferences } from "./references";
 
 export const MAX_CALLS_IN_REQUEST = 16;
 export const MAX_SIZE_REQUEST = 10_000_000;
 export const KNOWN_CAPABILITIES = new Set([CORE_CAPABILITY, STALWART_CAPABILITY]);
 
+/** Test hooks only: failures to inject into settings reloads (see app.ts). */
+export interface ReloadFailures {
+  /** The failure for the next reload, taken once; null when the reload should succeed. */
+  take(): Record<string, unknown> | null;
+}
+
 export interface MethodContext {
   store: Store;
   accountId: string;
   permissions: ReadonlySet<string>;
-  /** Test hooks only: failures to inject into settings reloads. */
+  /**
+   * RFC 8620 §3.3, §5.3: the ids created by this request so far (and those the request
+   * brought in its `createdIds`), by creation id. Any later call may use "#k1" for them.
+   */
+  createdIds: Map<string, string>;
   reloadFailures?: ReloadFailures;
 }
 
@@ -23,79 +34,114 @@ export type MethodHandler = (
   context: MethodContext,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * An id from a request: "#k1" becomes the id created as "k1" earlier in this request (RFC
+ * 8620 §5.3). Null for what cannot be an id at all (not in Stalwart's alphabet, an unknown
+ * creation id), which the server drops silently (shared wire reference §5).
+ */
+export function resolveId(context: MethodContext, id: unknown): string | null {
+  if (typeof id !== "string") return null;
+  if (id.startsWith("#")) return context.createdIds.get(id.slice(1)) ?? null;
+  return decodeId(id) === null ? null : id;
+}
+
+interface ParsedRequest {
+  methodCalls: Invocation[];
+  createdIds: Map<string, string> | null;
 }
 
 /** RFC 8620 §3.3: checks the request's shape, or throws the request-level error. */
-function parseRequest(body: unknown): { using: string[]; methodCalls: Invocation[] } {
-  if (!isObject(body)) throw notRequest("The request must be a JSON object.");
-  const { using, methodCalls } = body;
-  if (!Array.isArray(using) || !using.every((u) => typeof u === "string")) {
-    throw notRequest("The request has no valid “using” property.");
-  }
-  const unknown = using.find((capability) => !KNOWN_CAPABILITIES.has(capability));
-  if (unknown) throw notRequest(`Unknown capability: ${unknown}`);
-  if (!Array.isArray(methodCalls))
-    throw notRequest("The request has no valid “methodCalls” property.");
+function parseRequest(body: JsonValue, raw: string): ParsedRequest {
+  if (!isJsonObject(body)) throw notRequest(raw);
+  const { using, methodCalls, createdIds } = body;
+  if (!Array.isArray(using) || !using.every((u) => typeof u === "string")) throw notRequest(raw);
+  if (using.some((capability) => !KNOWN_CAPABILITIES.has(capability as string)))
+    throw notRequest(raw);
+  if (!Array.isArray(methodCalls)) throw notRequest(raw);
   for (const call of methodCalls) {
     if (
       !Array.isArray(call) ||
       call.length !== 3 ||
       typeof call[0] !== "string" ||
-      !isObject(call[1]) ||
+      !isJsonObject(call[1]) ||
       typeof call[2] !== "string"
     ) {
-      throw notRequest("Each method call must be [name, arguments, callId].");
+      throw notRequest(raw);
     }
   }
-  if (methodCalls.length > MAX_CALLS_IN_REQUEST) {
-    throw limit("maxCallsInRequest", `At most ${MAX_CALLS_IN_REQUEST} method calls per request.`);
+  let created: Map<string, string> | null = null;
+  if (createdIds !== undefined && createdIds !== null) {
+    if (!isJsonObject(createdIds)) throw notRequest(raw);
+    created = new Map();
+    for (const [creationId, id] of Object.entries(createdIds)) {
+      if (typeof id !== "string") throw notRequest(raw);
+      created.set(creationId, id);
+    }
   }
-  return { using, methodCalls: methodCalls as Invocation[] };
+  if (methodCalls.length > MAX_CALLS_IN_REQUEST) throw limit("maxCallsInRequest");
+  return { methodCalls: methodCalls as Invocation[], createdIds: created };
+}
+
+/** An administrator acts on any account; others only on their own (reference §8). */
+function checkAccount(args: Record<string, unknown>, user: User) {
+  const { accountId } = args;
+  // Missing or unparseable means "my own account" (reference §1).
+  if (typeof accountId !== "string" || decodeId(accountId) === null) return;
+  if (accountId === user.accountId || user.isAdministrator) return;
+  throw new MethodFailure("forbidden", `You are not an owner of account ${accountId}`);
 }
 
 /**
  * Runs a JMAP request (RFC 8620 §3.3–3.7) for one signed-in user: one call after the other,
- * each able to refer to the results of the earlier ones. Method failures become
- * `["error", …]` answers; the request as a whole still succeeds.
+ * each able to refer to the results and the created ids of the earlier ones. A call that
+ * fails, in any way, becomes `["error", …]` and the request goes on: a write acknowledged by
+ * an earlier call is never hidden behind a failure of a later one.
+ * @throws ProblemError for a request-level problem (notRequest, limit).
  */
 export async function runRequest(
-  body: unknown,
+  body: JsonValue,
+  raw: string,
   user: User,
   store: Store,
-  methods: Record<string, MethodHandler>,
-  accountIds: ReadonlySet<string>,
+  methods: ReadonlyMap<string, MethodHandler>,
   reloadFailures?: ReloadFailures,
 ): Promise<JmapResponse> {
-  const { methodCalls } = parseRequest(body);
+  const request = parseRequest(body, raw);
   const methodResponses: Invocation[] = [];
   const context: MethodContext = {
     store,
     accountId: user.accountId,
     permissions: user.permissions,
+    createdIds: new Map(request.createdIds ?? []),
     reloadFailures,
   };
-  for (const [name, rawArgs, callId] of methodCalls) {
+  for (const [name, rawArgs, callId] of request.methodCalls) {
     try {
-      const handler = Object.hasOwn(methods, name) ? methods[name] : undefined;
-      if (!handler) throw new MethodFailure("unknownMethod", `Unknown method ${name}`);
+      const handler = methods.get(name);
+      if (!handler) throw new MethodFailure("unknownMethod", name);
       const args = resolveReferences(rawArgs, methodResponses);
-      // shared wire reference §1: accountId is optional; another user's account is forbidden.
-      if (
-        typeof args.accountId === "string" &&
-        args.accountId !== user.accountId &&
-        accountIds.has(args.accountId)
-      ) {
-        throw new MethodFailure("forbidden", "You are not authorized to perform this action");
-      }
+      checkAccount(args, user);
       methodResponses.push([name, await handler(args, context), callId]);
     } catch (error) {
-      if (!(error instanceof MethodFailure)) throw error;
-      const args: Record<string, unknown> = { type: error.type };
-      if (error.description) args.description = error.description;
+      let failure: MethodFailure;
+      if (error instanceof MethodFailure) failure = error;
+      else {
+        console.error(`${name} failed:`, error);
+        failure = new MethodFailure("serverFail", "The method could not be completed.");
+      }
+      const args: Record<string, unknown> = { type: failure.type };
+      if (failure.description) args.description = failure.description;
       methodResponses.push(["error", args, callId]);
     }
   }
-  return { methodResponses, sessionState: user.sessionState };
+  const response: JmapResponse = { methodResponses, sessionState: user.sessionState };
+  if (request.createdIds) {
+    // RFC 8620 §3.4: the request's map, extended with every id this request created.
+    return {
+      methodResponses,
+      createdIds: Object.fromEntries(context.createdIds),
+      sessionState: user.sessionState,
+    };
+  }
+  return response;
 }

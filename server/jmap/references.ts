@@ -1,15 +1,16 @@
 import type { Invocation } from "../../src/jmap/protocol";
-import { MethodFailure } from "./errors";
+import { invalidResultReference, MethodFailure } from "./errors";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+class PathNotFound extends Error {}
+
 /** RFC 8620 §3.7: a JSON Pointer where "*" maps over an array and flattens the results. */
 export function evaluatePointer(value: unknown, path: string): unknown {
   if (path === "") return value;
-  if (!path.startsWith("/"))
-    throw new MethodFailure("invalidResultReference", `Invalid path: ${path}`);
+  if (!path.startsWith("/")) throw new PathNotFound(path);
   const [head = "", ...rest] = path.slice(1).split("/");
   const token = head.replaceAll("~1", "/").replaceAll("~0", "~");
   const restPath = rest.length > 0 ? `/${rest.join("/")}` : "";
@@ -21,22 +22,23 @@ export function evaluatePointer(value: unknown, path: string): unknown {
   }
   if (Array.isArray(value)) {
     const index = Number(token);
-    if (!/^\d+$/.test(token) || index >= value.length) {
-      throw new MethodFailure("invalidResultReference", `Path not found: ${path}`);
-    }
+    if (!/^\d+$/.test(token) || index >= value.length) throw new PathNotFound(path);
     return evaluatePointer(value[index], restPath);
   }
   if (isObject(value) && Object.hasOwn(value, token))
     return evaluatePointer(value[token], restPath);
-  throw new MethodFailure("invalidResultReference", `Path not found: ${path}`);
+  throw new PathNotFound(path);
 }
 
-/** Replaces every `#name` argument with the referenced result (RFC 8620 §3.7). */
+/**
+ * Replaces every `#name` argument with the referenced result (RFC 8620 §3.7). The arguments
+ * come back as an object without a prototype, so no key of the request can reach one.
+ */
 export function resolveReferences(
   args: Record<string, unknown>,
   previous: Invocation[],
 ): Record<string, unknown> {
-  const resolved: Record<string, unknown> = {};
+  const resolved: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(args)) {
     if (!key.startsWith("#")) {
       resolved[key] = value;
@@ -56,12 +58,14 @@ export function resolveReferences(
     }
     const source = previous.find(([, , callId]) => callId === value.resultOf);
     if (!source || source[0] !== value.name) {
-      throw new MethodFailure(
-        "invalidResultReference",
-        `No ${value.name} result for call ${value.resultOf}.`,
-      );
+      throw invalidResultReference(value.resultOf, value.name);
     }
-    resolved[name] = evaluatePointer(source[1], value.path);
+    try {
+      resolved[name] = evaluatePointer(source[1], value.path);
+    } catch (error) {
+      if (error instanceof PathNotFound) throw invalidResultReference(value.resultOf, value.name);
+      throw error;
+    }
   }
   return resolved;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, test } from "vitest";
 import * as z from "zod/mini";
 import { authorizationHeader, JmapClient, resultOf } from "./client";
-import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
+import {
+  ForeignSessionError,
+  MethodError,
+  RateLimitedError,
+  RequestError,
+  TransportError,
+  UnauthorizedError,
+} from "./errors";
 
 const SESSION = {
   capabilities: {
@@ -174,6 +181,31 @@ describe("JmapClient", () => {
     expect(() => responses.get("c0", z.object({ list: z.array(z.unknown()) }))).toThrow(
       TransportError,
     );
+  });
+
+  test("a 429 is a RateLimitedError with the server's wait, never a TransportError to retry", async () => {
+    const limited = client(
+      () =>
+        new Response('{"type":"about:blank","status":429}', {
+          status: 429,
+          headers: { "Content-Type": "application/problem+json", "Retry-After": "42" },
+        }),
+    );
+    await expect(limited.jmap.session()).rejects.toMatchObject({
+      constructor: RateLimitedError,
+      retryAfterSeconds: 42,
+      message: "Too many failed sign-ins from this address. Try again in 42 seconds.",
+    });
+  });
+
+  test("a session whose apiUrl is on another origin is refused before any credential goes there", async () => {
+    const { jmap, requests } = client(() =>
+      json({ ...SESSION, apiUrl: "https://evil.example/jmap/" }),
+    );
+    await expect(jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }])).rejects.toBeInstanceOf(
+      ForeignSessionError,
+    );
+    expect(requests.map((r) => r.url)).toEqual(["https://mail.example.com/.well-known/jmap"]);
   });
 
   test("a failed discovery is retried on the next call instead of being cached", async () => {

@@ -1,5 +1,12 @@
 import * as z from "zod/mini";
-import { MethodError, RequestError, TransportError, UnauthorizedError } from "./errors";
+import {
+  ForeignSessionError,
+  MethodError,
+  RateLimitedError,
+  RequestError,
+  TransportError,
+  UnauthorizedError,
+} from "./errors";
 import {
   type AccountInfo,
   CORE_CAPABILITY,
@@ -250,10 +257,10 @@ export class JmapClient {
     let body: unknown;
     if (cached) {
       // A remembered session URL that stopped working (moved server, proxy) is forgotten
-      // and discovery starts over; a 401 is the credentials' fault and goes up as is.
+      // and discovery starts over; a 401 or a 429 is the credentials' fault and goes up as is.
       body = await this.#request(new URL(cached, this.#discovery()), { method: "GET" }).catch(
         (error: unknown) => {
-          if (error instanceof UnauthorizedError) throw error;
+          if (error instanceof UnauthorizedError || error instanceof RateLimitedError) throw error;
           return undefined;
         },
       );
@@ -272,6 +279,10 @@ export class JmapClient {
       if (session.username === "") throw new UnauthorizedError();
       throw new TransportError("This server does not offer Stalwart's management API.");
     }
+    // Credentials go to the apiUrl: only to this page's own origin (reference §1).
+    const pageOrigin = this.#discovery().origin;
+    const apiOrigin = new URL(session.apiUrl, this.#discovery()).origin;
+    if (apiOrigin !== pageOrigin) throw new ForeignSessionError(session.apiUrl, pageOrigin);
     const core = coreCapabilitySchema.safeParse(session.capabilities[CORE_CAPABILITY] ?? {});
     return {
       username: session.username,
@@ -313,6 +324,10 @@ export class JmapClient {
       );
     }
     if (response.status === 401) throw new UnauthorizedError();
+    if (response.status === 429) {
+      const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+      throw new RateLimitedError(Number.isSafeInteger(seconds) && seconds > 0 ? seconds : 60);
+    }
     if (response.ok && response.url) onFinalUrl?.(response.url);
     const text = await response.text().catch(() => "");
     let body: unknown;

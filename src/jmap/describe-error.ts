@@ -1,5 +1,7 @@
 import {
+  ForeignSessionError,
   MethodError,
+  RateLimitedError,
   RequestError,
   SetObjectError,
   TransportError,
@@ -10,6 +12,8 @@ import {
 export function describeError(error: unknown, context: { permission?: string } = {}): string {
   if (error instanceof UnauthorizedError) return "Your sign-in is no longer valid. Sign in again.";
   if (error instanceof TransportError) return error.message;
+  if (error instanceof RateLimitedError || error instanceof ForeignSessionError)
+    return error.message;
   if (error instanceof RequestError) {
     if (error.limit) return `The request was too large for the server (limit: ${error.limit}).`;
     return `The server refused the request: ${error.message}`;

@@ -24,6 +24,35 @@ export class UnauthorizedError extends Error {
   }
 }
 
+/**
+ * 429: too many failed sign-ins from this address (shared wire reference §2). The client
+ * waits, as the server says; it never retries on its own.
+ */
+export class RateLimitedError extends Error {
+  override name = "RateLimitedError";
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      `Too many failed sign-ins from this address. Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`,
+    );
+  }
+}
+
+/**
+ * The server's session names an API address on another origin than this page's: the page
+ * does not send credentials there (shared wire reference §1).
+ */
+export class ForeignSessionError extends Error {
+  override name = "ForeignSessionError";
+  constructor(
+    readonly apiUrl: string,
+    readonly pageOrigin: string,
+  ) {
+    super(
+      `The server's session sends API requests to ${apiUrl}, which is not this page's own address (${pageOrigin}). The page only sends your credentials to its own address: if Stalwart runs behind a proxy or another name, set PUBLIC_URL (or ALLOWED_HOSTS) to the address you open the page at.`,
+    );
+  }
+}
+
 /** RFC 8620 §3.6.1: the whole request was refused (problem+json). */
 export class RequestError extends Error {
   override name = "RequestError";

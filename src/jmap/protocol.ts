@@ -113,6 +113,12 @@ export const TLS_STRATEGY_PERMISSIONS = {
   destroy: "sysMtaTlsStrategyDestroy",
 } as const;
 
+/** Shared wire reference §10: the outbound strategy singleton, which names TLS strategies. */
+export const OUTBOUND_STRATEGY_PERMISSIONS = {
+  get: "sysMtaOutboundStrategyGet",
+  update: "sysMtaOutboundStrategyUpdate",
+} as const;
+
 /**
  * Shared wire reference §11: a settings reload is an `x:Action/set` create of
  * `{"@type": "ReloadSettings"}`; it needs both permissions.

@@ -1,12 +1,12 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import * as z from "zod/mini";
 import { Field } from "../components/field";
 import { Notice } from "../components/notice";
 import type { Credentials } from "../jmap/client";
 import { describeError } from "../jmap/describe-error";
-import { UnauthorizedError } from "../jmap/errors";
+import { RateLimitedError, UnauthorizedError } from "../jmap/errors";
 
 const signInSchema = z.discriminatedUnion("method", [
   z.object({
@@ -35,6 +35,13 @@ interface SignInFormProps {
 /** Username and password (Basic) or an API key (Bearer), as Stalwart accepts them. */
 export function SignInForm({ username = "", onSignIn, children }: SignInFormProps) {
   const [failure, setFailure] = useState<string | null>(null);
+  // After a 429: the seconds left before the server takes another attempt. Never retried.
+  const [waitSeconds, setWaitSeconds] = useState(0);
+  useEffect(() => {
+    if (waitSeconds <= 0) return;
+    const timer = setTimeout(() => setWaitSeconds((seconds) => seconds - 1), 1_000);
+    return () => clearTimeout(timer);
+  }, [waitSeconds]);
   const {
     register,
     handleSubmit,
@@ -55,6 +62,7 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
           : { kind: "bearer", token: values.apiKey },
       );
     } catch (error) {
+      if (error instanceof RateLimitedError) setWaitSeconds(error.retryAfterSeconds);
       setFailure(
         error instanceof UnauthorizedError
           ? values.method === "password"
@@ -101,9 +109,18 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
       )}
       {failure ? <Notice tone="error">{failure}</Notice> : null}
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={isSubmitting}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={isSubmitting || waitSeconds > 0}
+        >
           {isSubmitting ? "Signing in…" : "Sign in"}
         </button>
+        {waitSeconds > 0 ? (
+          <span className="muted" aria-live="off">
+            Sign in again in {waitSeconds} s
+          </span>
+        ) : null}
         {children}
       </div>
     </form>

@@ -1,8 +1,9 @@
-import type { SetError } from "../src/jmap/protocol";
-import { ACTION_PERMISSIONS } from "../src/jmap/protocol";
-import { idGenerator } from "./ids";
-import { MethodFailure } from "./jmap/errors";
-import type { MethodHandler } from "./jmap/methods";
+import type { SetError } from "../../src/jmap/protocol";
+import { ACTION_PERMISSIONS } from "../../src/jmap/protocol";
+import { idGenerator } from "../ids";
+import { MethodFailure } from "./errors";
+import { isJsonObject } from "./json";
+import type { MethodHandler } from "./methods";
 
 // Shared wire reference §11: `x:Action`, the server's actions. Only ReloadSettings is
 // implemented: it makes the stored configuration the one delivery runs with, all or nothing.
@@ -10,35 +11,28 @@ import type { MethodHandler } from "./jmap/methods";
 const RELOAD_SETTINGS = "ReloadSettings";
 const nextActionId = idGenerator();
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Test hooks (e2e only): the SetError the next reload fails with. Reachable only when the
- * server was started with test hooks on (STALWART_TEST_HOOKS=1); never in a normal start.
- */
-export interface ReloadFailures {
-  /** The failure for the next reload, taken once; null when the reload should succeed. */
-  take(): SetError | null;
+function keyed<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 const set: MethodHandler = (args, context) => {
   const create = args.create ?? {};
   const update = args.update ?? {};
   const destroy = args.destroy ?? [];
-  if (!isObject(create)) throw new MethodFailure("invalidArguments", "create must be an object.");
-  if (!isObject(update)) throw new MethodFailure("invalidArguments", "update must be an object.");
+  if (!isJsonObject(create))
+    throw new MethodFailure("invalidArguments", "create must be an object.");
+  if (!isJsonObject(update))
+    throw new MethodFailure("invalidArguments", "update must be an object.");
   if (!Array.isArray(destroy))
     throw new MethodFailure("invalidArguments", "destroy must be an array of ids.");
   if (Object.keys(create).length > 0 && !context.permissions.has(ACTION_PERMISSIONS.create)) {
     throw new MethodFailure("forbidden", "You are not authorized to create objects of this type");
   }
 
-  const created: Record<string, { id: string }> = {};
-  const notCreated: Record<string, SetError> = {};
+  const created = keyed<{ id: string }>();
+  const notCreated = keyed<SetError>();
   for (const [clientId, action] of Object.entries(create)) {
-    if (!isObject(action) || action["@type"] !== RELOAD_SETTINGS) {
+    if (!isJsonObject(action) || action["@type"] !== RELOAD_SETTINGS) {
       notCreated[clientId] = {
         type: "invalidPatch",
         description: "Missing or invalid '@type' property in object",
@@ -56,18 +50,18 @@ const set: MethodHandler = (args, context) => {
     // All or nothing: on any error the running configuration stays as it was.
     const failure = context.reloadFailures?.take() ?? null;
     if (failure) {
-      notCreated[clientId] = failure;
+      notCreated[clientId] = failure as SetError;
       continue;
     }
     context.store.reload();
     created[clientId] = { id: nextActionId() };
   }
 
-  const notUpdated: Record<string, SetError> = {};
+  const notUpdated = keyed<SetError>();
   for (const id of Object.keys(update)) {
     notUpdated[id] = { type: "forbidden", description: "Actions cannot be updated" };
   }
-  const notDestroyed: Record<string, SetError> = {};
+  const notDestroyed = keyed<SetError>();
   for (const id of destroy) {
     if (typeof id === "string")
       notDestroyed[id] = { type: "forbidden", description: "Actions cannot be destroyed" };
@@ -95,8 +89,8 @@ const query: MethodHandler = () => {
   throw new MethodFailure("invalidArguments", "Actions cannot be queried");
 };
 
-export const actionMethods: Record<string, MethodHandler> = {
-  "x:Action/set": set,
-  "x:Action/get": get,
-  "x:Action/query": query,
-};
+export const actionMethods: [string, MethodHandler][] = [
+  ["x:Action/set", set],
+  ["x:Action/get", get],
+  ["x:Action/query", query],
+];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { testServer } from "./test-support";
+import { testServer } from "../test-support";
 
 const GET = "x:MtaTlsStrategy/get";
 const SET = "x:MtaTlsStrategy/set";
@@ -290,7 +290,10 @@ describe("x:MtaTlsStrategy/set update and destroy", () => {
     expect(args).toEqual({
       accountId: "b",
       destroyed: [id],
-      notUpdated: { [id]: { type: "willDestroy" }, aaaaaaaaaaaa: { type: "notFound" } },
+      notUpdated: {
+        [id]: { type: "willDestroy", description: "ID will be destroyed." },
+        aaaaaaaaaaaa: { type: "notFound" },
+      },
       notDestroyed: { bbbbbbbbbbbb: { type: "notFound" } },
     });
     expect((await server.one(GET, { ids: [id] })).args.notFound).toEqual([id]);
@@ -306,7 +309,9 @@ describe("x:MtaTlsStrategy/set update and destroy", () => {
     });
     expect(args.created).toHaveProperty("ok");
     expect(args.notCreated).toHaveProperty("bad");
-    expect(args.notUpdated).toEqual({ "#ok": { type: "willDestroy" } });
+    expect(args.notUpdated).toEqual({
+      "#ok": { type: "willDestroy", description: "ID will be destroyed." },
+    });
     expect(args.destroyed).toEqual(["#ok"]);
     expect(args).not.toHaveProperty("oldState");
     expect(args).not.toHaveProperty("newState");
@@ -344,7 +349,7 @@ describe("x:MtaTlsStrategy/query", () => {
     expect(namesOf(result)).toEqual(["c", "a", "b", "(seed)", "(seed)"]);
     expect(result).toMatchObject({
       queryState: "n",
-      canCalculateChanges: false,
+      canCalculateChanges: true,
       position: 0,
       total: 5,
     });
@@ -412,13 +417,18 @@ describe("x:MtaTlsStrategy/query", () => {
     expect(namesOf(await query({ filter, sort, position: 1, limit: 2 }))).toEqual(["b", "c"]);
     expect(await query({ filter, sort, position: -1 })).toMatchObject({ position: 3, total: 4 });
     expect(await query({ filter, sort, position: -10 })).toMatchObject({ position: 0 });
-    expect(await query({ filter, sort, position: 10 })).toMatchObject({ ids: [], total: 4 });
+    expect(await query({ filter, sort, position: 10 })).toMatchObject({
+      ids: [],
+      position: 0,
+      total: 4,
+    });
     expect(
       namesOf(await query({ filter, sort, anchor: ids.b, anchorOffset: 1, limit: 1 })),
     ).toEqual(["c"]);
     const error = await server.one(QUERY, { anchor: "aaaaaaaaaaaa", position: 0 });
     expect(error.args.type).toBe("anchorNotFound");
-    expect(await query({ limit: 6000 })).toMatchObject({ limit: 5000 });
+    expect(await query({ filter, sort, limit: 2 })).toMatchObject({ limit: 2 });
+    expect(await query({ filter, sort, limit: 6000 })).not.toHaveProperty("limit");
   });
 });
 

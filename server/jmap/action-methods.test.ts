@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { createApp } from "./app";
-import { openStore } from "./store";
-import { ADMIN, ADMIN_PASSWORD, basic, ORIGIN, testServer } from "./test-support";
+import { createApp } from "../app";
+import { openStore } from "../store";
+import { ADMIN, ADMIN_PASSWORD, basic, ORIGIN, testServer } from "../test-support";
 
 // Shared wire reference §11: a save is not in effect until a settings reload.
 
@@ -134,7 +134,7 @@ describe("x:Action/set ReloadSettings", () => {
 describe("test hooks", () => {
   async function hooked(testHooks: boolean) {
     const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD });
-    return { store, app: createApp({ store, testHooks }) };
+    return { store, app: createApp({ store, testHooks, publicUrl: ORIGIN }) };
   }
 
   test("a queued failure makes the next reload fail with that SetError, all or nothing", async () => {
@@ -180,7 +180,7 @@ describe("test hooks", () => {
       adminPassword: ADMIN_PASSWORD,
       users: [{ name: "reader", password: "reader-pw", permissions: ["sysMtaTlsStrategyGet"] }],
     });
-    const app = createApp({ store, testHooks: true });
+    const app = createApp({ store, testHooks: true, publicUrl: ORIGIN });
     const running = await app.request(`${ORIGIN}/__test/running`, {
       headers: { Authorization: basic("reader", "reader-pw") },
     });

@@ -1,0 +1,143 @@
+import { spawn } from "node:child_process";
+import { request } from "node:http";
+import { hostname, networkInterfaces } from "node:os";
+import { expect, LIST_PATH, startEmbedded, test } from "./fixtures";
+
+// Issue 9 §3–4: trust boundaries and sign-in limits, each on a server of its own.
+
+/** A GET to 127.0.0.1 that names `host` in its Host header, as a browser elsewhere would. */
+function getWithHost(origin: string, path: string, host: string, authorization?: string) {
+  const { port } = new URL(origin);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: Number(port),
+        path,
+        headers: { Host: host, ...(authorization ? { Authorization: authorization } : {}) },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const basic = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+
+test("a forged Host is refused and never named in a session; the machine's own names are answered", {
+  tag: "@embedded",
+}, async () => {
+  const server = await startEmbedded([], { HOST: "0.0.0.0" });
+  try {
+    const { port } = new URL(server.origin);
+    const admin = basic(server.admin.username, server.admin.password);
+    const forged = await getWithHost(server.origin, "/jmap/session", `evil.example:${port}`, admin);
+    expect(forged.status).toBe(400);
+    expect(forged.body).not.toContain("evil.example");
+    // Reached from another machine (HOST=0.0.0.0): by this machine's name or its addresses.
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address && !address.internal && address.family === "IPv4")
+      .map((address) => address?.address as string);
+    for (const name of [hostname(), "localhost", ...addresses]) {
+      const session = await getWithHost(server.origin, "/jmap/session", `${name}:${port}`, admin);
+      expect(session.status, name).toBe(200);
+      expect(JSON.parse(session.body).apiUrl).toBe(`http://${name.toLowerCase()}:${port}/jmap/`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+test("the page refuses a session whose apiUrl is not its own origin, and says why", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  const server = await startEmbedded([], { PUBLIC_URL: "http://mail.example.net" });
+  try {
+    await page.goto(`${server.origin}${LIST_PATH}`);
+    await page.getByLabel("Username", { exact: true }).fill(server.admin.username);
+    await page.getByLabel("Password", { exact: true }).fill(server.admin.password);
+    const posted: string[] = [];
+    page.on("request", (request) => posted.push(request.url()));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText(
+      "The server's session sends API requests to http://mail.example.net/jmap/, which is not this page's own address",
+    );
+    await expect(page.getByRole("alert")).toContainText("set PUBLIC_URL");
+    expect(posted.some((url) => url.startsWith("http://mail.example.net"))).toBe(false);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("after 10 wrong passwords the page shows the wait and does not retry", {
+  tag: "@embedded",
+}, async ({ page }) => {
+  const server = await startEmbedded([]);
+  try {
+    await page.goto(`${server.origin}/sign-in`);
+    await page.getByLabel("Username", { exact: true }).fill(server.admin.username);
+    const password = page.getByLabel("Password", { exact: true });
+    const signIn = page.getByRole("button", { name: "Sign in" });
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await password.fill(`wrong-${attempt}`);
+      await signIn.click();
+      await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+    }
+    const attempts: string[] = [];
+    page.on("request", (request) => attempts.push(request.url()));
+    await password.fill(server.admin.password);
+    await signIn.click();
+    await expect(page.getByRole("alert")).toHaveText(
+      /^Too many failed sign-ins from this address\. Try again in \d+ seconds?\.$/,
+    );
+    await expect(signIn).toBeDisabled();
+    // The attempt asked for the session and the account, once; nothing is retried after.
+    const sent = attempts.length;
+    expect(sent).toBeLessThanOrEqual(3);
+    await page.waitForTimeout(1_500);
+    expect(attempts).toHaveLength(sent);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("unknown paths are 404 with the page saying so", { tag: "@embedded" }, async ({ page }) => {
+  const server = await startEmbedded([]);
+  try {
+    const response = await page.goto(`${server.origin}/nope`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a port in use stops the start with one clear line", { tag: "@embedded" }, async () => {
+  const server = await startEmbedded([]);
+  try {
+    const { port } = new URL(server.origin);
+    const second = spawn(process.execPath, ["dist/server/index.js"], {
+      env: { ...process.env, HOST: "127.0.0.1", PORT: port, DATA_DIR: ":memory:" },
+    });
+    let stderr = "";
+    second.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => second.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([
+      `Port ${port} on 127.0.0.1 is already in use: set PORT to a free one (for example PORT=${Number(port) + 1} npm start).`,
+    ]);
+  } finally {
+    await server.stop();
+  }
+});

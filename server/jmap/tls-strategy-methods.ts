@@ -1,0 +1,368 @@
+import { type SetError, TLS_STRATEGY_PERMISSIONS } from "../../src/jmap/protocol";
+import { compareIds } from "../ids";
+import {
+  applyKey,
+  DEFAULTS,
+  type Draft,
+  isProperty,
+  OBJECT,
+  type Strategy,
+  toStrategy,
+  toWire,
+} from "../tls-strategy";
+import { ANCHOR_NOT_FOUND, FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
+import { isJsonObject, JsonFloat } from "./json";
+import { type MethodContext, type MethodHandler, resolveId } from "./methods";
+
+// Shared wire reference §4–6: x:MtaTlsStrategy/get, /set and /query exactly as Stalwart
+// v0.16 answers them. Every map keyed by the client (creation ids, ids, filter keys) is a Map
+// or an object without a prototype, so no key of a request can reach one (issue 9).
+
+export const MAX_OBJECTS = 500;
+const MAX_QUERY_LIMIT = 5000;
+
+function requirePermission(context: MethodContext, permission: string, description = FORBIDDEN) {
+  if (!context.permissions.has(permission)) throw new MethodFailure("forbidden", description);
+}
+
+/** A map keyed by the client's strings, safe for any key, that serializes as JSON. */
+function keyed<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function stringArray(value: unknown, argument: string): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw new MethodFailure("invalidArguments", `${argument} must be an array of ids.`);
+  }
+  return value;
+}
+
+function sortedById(strategies: Iterable<Strategy>): Strategy[] {
+  return [...strategies].sort((a, b) => compareIds(a.id, b.id));
+}
+
+// --- x:MtaTlsStrategy/get (reference §4) ----------------------------------------------------
+
+const get: MethodHandler = (args, context) => {
+  requirePermission(context, TLS_STRATEGY_PERMISSIONS.get);
+  const all = context.store.strategies;
+  let found: Strategy[];
+  const unparseable: string[] = [];
+  const unknown: string[] = [];
+  if (args.ids === undefined || args.ids === null) {
+    found = sortedById(all.values()).slice(0, MAX_OBJECTS);
+  } else {
+    const ids = stringArray(args.ids, "ids");
+    if (ids.length > MAX_OBJECTS) throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
+    found = [];
+    for (const raw of ids) {
+      const id = resolveId(context, raw);
+      const strategy = id === null ? undefined : all.get(id);
+      if (strategy) found.push(strategy);
+      else if (id === null) unparseable.push(raw);
+      else unknown.push(raw);
+    }
+  }
+  let properties: Set<string> | null = null;
+  if (args.properties !== undefined && args.properties !== null) {
+    const asked = stringArray(args.properties, "properties").filter(isProperty);
+    // [] means all (reference §4).
+    if (asked.length > 0) properties = new Set(asked);
+  }
+  return {
+    accountId: context.accountId,
+    list: found.map((strategy) => toWire(strategy, properties)),
+    // Ids that cannot be parsed come first, as written; then the unknown ones.
+    notFound: [...unparseable, ...unknown],
+  };
+};
+
+// --- x:MtaTlsStrategy/set (reference §5) ----------------------------------------------------
+
+const INVALID_KEY: SetError = {
+  type: "invalidPatch",
+  description: "Invalid key for object",
+  properties: [""],
+};
+
+const set: MethodHandler = async (args, context) => {
+  const create = args.create ?? {};
+  const update = args.update ?? {};
+  const destroy = args.destroy ?? [];
+  if (!isJsonObject(create))
+    throw new MethodFailure("invalidArguments", "create must be an object.");
+  if (!isJsonObject(update))
+    throw new MethodFailure("invalidArguments", "update must be an object.");
+  const destroyIds = stringArray(destroy, "destroy");
+  const operations = Object.keys(create).length + Object.keys(update).length + destroyIds.length;
+  if (operations > MAX_OBJECTS) throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
+  const canCreate = context.permissions.has(TLS_STRATEGY_PERMISSIONS.create);
+  const canUpdate = context.permissions.has(TLS_STRATEGY_PERMISSIONS.update);
+  const canDestroy = context.permissions.has(TLS_STRATEGY_PERMISSIONS.destroy);
+  if (operations > 0 && !canCreate && !canUpdate && !canDestroy) {
+    throw new MethodFailure(
+      "forbidden",
+      "You are not authorized to create, update or destroy objects of this type",
+    );
+  }
+  if (Object.keys(create).length > 0 && !canCreate)
+    throw new MethodFailure("forbidden", "You are not authorized to create objects of this type");
+  if (Object.keys(update).length > 0 && !canUpdate)
+    throw new MethodFailure("forbidden", "You are not authorized to update objects of this type");
+  if (destroyIds.length > 0 && !canDestroy)
+    throw new MethodFailure("forbidden", "You are not authorized to destroy objects of this type");
+
+  const created = keyed<{ id: string }>();
+  const notCreated = keyed<SetError>();
+  const updated = keyed<null>();
+  const notUpdated = keyed<SetError>();
+  const destroyed: string[] = [];
+  const notDestroyed = keyed<SetError>();
+
+  await context.store.transaction(({ strategies }, newId) => {
+    const byName = (name: string) => [...strategies.values()].find((s) => s.name === name);
+
+    for (const [clientId, patch] of Object.entries(create)) {
+      if (!isJsonObject(patch)) {
+        notCreated[clientId] = INVALID_KEY;
+        continue;
+      }
+      const draft: Draft = { ...DEFAULTS };
+      let error: SetError | null = null;
+      for (const [key, value] of Object.entries(patch)) {
+        error = applyKey(draft, key, value, false);
+        if (error) break;
+      }
+      if (!error && draft.name === undefined) {
+        error = {
+          type: "validationFailed",
+          validationErrors: [{ type: "Required", property: "name" }],
+        };
+      }
+      const existing = draft.name === undefined ? undefined : byName(draft.name);
+      if (!error && existing) {
+        error = {
+          type: "primaryKeyViolation",
+          properties: ["name"],
+          objectId: { object: OBJECT, id: existing.id },
+        };
+      }
+      if (error) {
+        notCreated[clientId] = error;
+        continue;
+      }
+      const id = newId();
+      strategies.set(id, toStrategy(id, draft.name as string, draft));
+      created[clientId] = { id };
+      // Any later call of this request may name it "#clientId" (RFC 8620 §5.3).
+      context.createdIds.set(clientId, id);
+    }
+
+    // Ids that cannot be parsed are dropped silently (reference §5).
+    const willDestroy = new Set(
+      destroyIds.map((raw) => resolveId(context, raw)).filter((id) => id !== null),
+    );
+    for (const [rawId, patch] of Object.entries(update)) {
+      const id = resolveId(context, rawId);
+      if (id === null) continue;
+      if (willDestroy.has(id)) {
+        notUpdated[rawId] = { type: "willDestroy", description: "ID will be destroyed." };
+        continue;
+      }
+      const current = strategies.get(id);
+      if (!current) {
+        notUpdated[rawId] = { type: "notFound" };
+        continue;
+      }
+      if (!isJsonObject(patch)) {
+        notUpdated[rawId] = INVALID_KEY;
+        continue;
+      }
+      const draft: Draft = { ...current };
+      let error: SetError | null = null;
+      for (const [key, value] of Object.entries(patch)) {
+        error = applyKey(draft, key, value, true);
+        if (error) break;
+      }
+      if (error) {
+        notUpdated[rawId] = error;
+        continue;
+      }
+      strategies.set(id, toStrategy(id, current.name, draft));
+      updated[rawId] = null;
+    }
+
+    for (const rawId of destroyIds) {
+      const id = resolveId(context, rawId);
+      if (id === null) continue;
+      if (strategies.delete(id)) destroyed.push(rawId);
+      else notDestroyed[rawId] = { type: "notFound" };
+    }
+  });
+
+  // Empty maps are omitted, and there is no oldState/newState (reference §5).
+  const response: Record<string, unknown> = { accountId: context.accountId };
+  const add = (key: string, value: object) => {
+    if (Object.keys(value).length > 0) response[key] = value;
+  };
+  add("created", created);
+  add("updated", updated);
+  add("destroyed", destroyed);
+  add("notCreated", notCreated);
+  add("notUpdated", notUpdated);
+  add("notDestroyed", notDestroyed);
+  return response;
+};
+
+// --- x:MtaTlsStrategy/query (reference §6) --------------------------------------------------
+
+type Predicate = (strategy: Strategy) => boolean;
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Byte-wise, as the server compares UTF-8 names. UTF-8 byte order is code-point order, and
+ * JavaScript's own string order (UTF-16 code units) agrees with it except where a surrogate
+ * pair meets a character from U+E000 up; only then is the slower exact path needed.
+ */
+function compareBytes(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+const CONDITIONS = new Map<string, (name: string, value: string) => boolean>([
+  ["name", (name, value) => name === value],
+  ["nameIsGreaterThan", (name, value) => compareBytes(name, value) > 0],
+  ["nameIsGreaterThanOrEqual", (name, value) => compareBytes(name, value) >= 0],
+  ["nameIsLessThan", (name, value) => compareBytes(name, value) < 0],
+  ["nameIsLessThanOrEqual", (name, value) => compareBytes(name, value) <= 0],
+]);
+
+function compileFilter(filter: unknown): Predicate[] {
+  if (filter === undefined || filter === null) return [];
+  if (!isJsonObject(filter))
+    throw new MethodFailure("invalidArguments", "filter must be an object.");
+  if (Object.hasOwn(filter, "operator")) {
+    if (filter.operator !== "AND")
+      throw new MethodFailure("unsupportedFilter", "Only AND is supported in filters");
+    if (!Array.isArray(filter.conditions))
+      throw new MethodFailure("invalidArguments", "conditions must be an array.");
+    return filter.conditions.flatMap(compileFilter);
+  }
+  return Object.entries(filter).map(([key, value]): Predicate => {
+    const condition = CONDITIONS.get(key);
+    if (!condition || typeof value !== "string") {
+      throw new MethodFailure(
+        "unsupportedFilter",
+        `Filter on property ${key} is not supported or invalid`,
+      );
+    }
+    return (strategy) => condition(strategy.name, value);
+  });
+}
+
+type Order = { property: "id" | "name"; isAscending: boolean };
+
+function sortOrder(sort: unknown): Order {
+  // No sort: newest first (reference §6).
+  if (sort === undefined || sort === null || (Array.isArray(sort) && sort.length === 0)) {
+    return { property: "id", isAscending: false };
+  }
+  if (!Array.isArray(sort) || !isJsonObject(sort[0])) {
+    throw new MethodFailure("invalidArguments", "sort must be an array of comparators.");
+  }
+  // Only the first comparator counts.
+  const { property, isAscending = true } = sort[0];
+  if (property === "id" || property === "name")
+    return { property, isAscending: isAscending !== false };
+  throw new MethodFailure(
+    "unsupportedSort",
+    `Property ${typeof property === "string" ? property : JSON.stringify(property)} is not supported for sorting`,
+  );
+}
+
+/**
+ * Every committed version of the strategies is a new, never-changed Map, so its two sorted
+ * orders are computed once per write instead of once per query.
+ */
+const sortedIndexes = new WeakMap<
+  ReadonlyMap<string, Strategy>,
+  Record<Order["property"], Strategy[]>
+>();
+
+function sortedBy(
+  strategies: ReadonlyMap<string, Strategy>,
+  property: Order["property"],
+): Strategy[] {
+  let indexes = sortedIndexes.get(strategies);
+  if (!indexes) {
+    const byId = sortedById(strategies.values());
+    indexes = {
+      id: byId,
+      name: [...byId].sort((a, b) => compareBytes(a.name, b.name) || compareIds(a.id, b.id)),
+    };
+    sortedIndexes.set(strategies, indexes);
+  }
+  return indexes[property];
+}
+
+function integer(value: unknown, argument: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (value instanceof JsonFloat || typeof value !== "number" || !Number.isSafeInteger(value)) {
+    throw new MethodFailure("invalidArguments", `${argument} must be an integer.`);
+  }
+  return value;
+}
+
+const query: MethodHandler = (args, context) => {
+  requirePermission(context, TLS_STRATEGY_PERMISSIONS.query);
+  const predicates = compileFilter(args.filter);
+  const order = sortOrder(args.sort);
+  const sorted = sortedBy(context.store.strategies, order.property);
+  const matches =
+    predicates.length === 0 ? sorted : sorted.filter((s) => predicates.every((p) => p(s)));
+  const ids = matches.map((s) => s.id);
+  if (!order.isAscending) ids.reverse();
+
+  const requested = integer(args.limit, "limit", MAX_QUERY_LIMIT);
+  if (requested < 0) throw new MethodFailure("invalidArguments", "limit must not be negative.");
+  // limit 0 returns every id (reference §6); otherwise capped at 5000.
+  const limit = requested === 0 ? ids.length : Math.min(requested, MAX_QUERY_LIMIT);
+
+  let position: number;
+  if (args.anchor !== undefined && args.anchor !== null) {
+    const index = typeof args.anchor === "string" ? ids.indexOf(args.anchor) : -1;
+    if (index < 0) throw new MethodFailure("anchorNotFound", ANCHOR_NOT_FOUND);
+    position = Math.max(0, index + integer(args.anchorOffset, "anchorOffset", 0));
+  } else {
+    position = integer(args.position, "position", 0);
+    if (position < 0) position = Math.max(0, ids.length + position);
+  }
+  let page: string[];
+  if (position >= ids.length) {
+    // Past the end: no ids, and position 0 (reference §6).
+    position = 0;
+    page = [];
+  } else {
+    page = ids.slice(position, position + limit);
+  }
+
+  // Key order: accountId, queryState, canCalculateChanges, position, ids, total?, limit?.
+  const response: Record<string, unknown> = {
+    accountId: context.accountId,
+    queryState: "n",
+    canCalculateChanges: true,
+    position,
+    ids: page,
+  };
+  if (args.calculateTotal === true) response.total = ids.length;
+  if (requested === 0) response.limit = 0;
+  else if (ids.length > limit) response.limit = limit;
+  return response;
+};
+
+export const tlsStrategyMethods: [string, MethodHandler][] = [
+  ["x:MtaTlsStrategy/get", get],
+  ["x:MtaTlsStrategy/set", set],
+  ["x:MtaTlsStrategy/query", query],
+];

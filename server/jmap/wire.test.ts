@@ -1,0 +1,414 @@
+import { describe, expect, test } from "vitest";
+import { ADMIN, ORIGIN, testServer, USING } from "../test-support";
+
+// Issue 9 §1: the embedded server answers as Stalwart v0.16 does, to the byte. One row per
+// rule of the shared wire reference; the section is in each row's name.
+
+const GET = "x:MtaTlsStrategy/get";
+const SET = "x:MtaTlsStrategy/set";
+const QUERY = "x:MtaTlsStrategy/query";
+
+type Server = Awaited<ReturnType<typeof testServer>>;
+
+/** Posts a raw body and returns the status, the Content-Type and the parsed answer. */
+async function raw(server: Server, body: string, headers: Record<string, string> = {}) {
+  const response = await server.post(body, ADMIN, headers);
+  return {
+    status: response.status,
+    contentType: response.headers.get("Content-Type"),
+    json: await response.json(),
+  };
+}
+
+describe("request-level problems (reference §2, §12)", () => {
+  const requestBody = JSON.stringify({ using: USING, methodCalls: [] });
+  test.each([
+    [
+      "§2 a Content-Type that is not JSON is notJSON, with no title",
+      requestBody,
+      { "Content-Type": "text/plain" },
+      {
+        type: "urn:ietf:params:jmap:error:notJSON",
+        status: 400,
+        detail: "Failed to parse JSON: The Content-Type header must be application/json.",
+      },
+    ],
+    ["§2 bad JSON is notRequest; the detail is the raw body", "{nope", {}, null],
+    ["§2 no using is notRequest", '{"methodCalls":[]}', {}, null],
+    ["§2 no methodCalls is notRequest", `{"using":${JSON.stringify(USING)}}`, {}, null],
+    [
+      "§2 an unknown capability is notRequest",
+      JSON.stringify({ using: [...USING, "urn:example:nope"], methodCalls: [] }),
+      {},
+      null,
+    ],
+    [
+      "§2 a malformed createdIds is notRequest",
+      JSON.stringify({ using: USING, methodCalls: [], createdIds: { a: 1 } }),
+      {},
+      null,
+    ],
+    [
+      "§2 a malformed call is notRequest",
+      JSON.stringify({ using: USING, methodCalls: [["x:MtaTlsStrategy/get", {}]] }),
+      {},
+      null,
+    ],
+    [
+      "§2 nesting 10,000 levels deep is notRequest, not a 500",
+      `{"using":${JSON.stringify(USING)},"methodCalls":[["${GET}",{"ids":${"[".repeat(10_000)}${"]".repeat(10_000)}},"c"]]}`,
+      {},
+      null,
+    ],
+  ])("%s", async (_rule, body, headers, exact) => {
+    const server = await testServer();
+    const answer = await raw(server, body, headers);
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toBe("application/problem+json");
+    expect(answer.json).not.toHaveProperty("title");
+    expect(answer.json).toEqual(
+      exact ?? { type: "urn:ietf:params:jmap:error:notRequest", status: 400, detail: body },
+    );
+  });
+
+  test("§2 bytes that are not UTF-8 are notRequest", async () => {
+    const server = await testServer();
+    const response = await server.app.request(`${ORIGIN}/jmap/`, {
+      method: "POST",
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).type).toBe("urn:ietf:params:jmap:error:notRequest");
+  });
+
+  test("§12 more than 16 calls is the maxCallsInRequest limit, in Stalwart's words", async () => {
+    const server = await testServer();
+    const methodCalls = Array.from({ length: 17 }, (_, i) => [GET, { ids: [] }, `c${i}`]);
+    const answer = await raw(server, JSON.stringify({ using: USING, methodCalls }));
+    expect(answer.json).toEqual({
+      type: "urn:ietf:params:jmap:error:limit",
+      status: 400,
+      limit: "maxCallsInRequest",
+      detail: "The request exceeds the maximum number of calls in a single request.",
+    });
+  });
+
+  test("§12 a body over 10 MB is the maxSizeRequest limit, in Stalwart's words", async () => {
+    const server = await testServer();
+    const body = JSON.stringify({ using: USING, methodCalls: [], padding: "x".repeat(10_000_001) });
+    expect((await raw(server, body)).json).toEqual({
+      type: "urn:ietf:params:jmap:error:limit",
+      status: 400,
+      limit: "maxSizeRequest",
+      detail: "The request is larger than the server is willing to process.",
+    });
+  });
+
+  test("§1 every JSON answer is application/json; charset=utf-8", async () => {
+    const server = await testServer();
+    const answer = await raw(server, JSON.stringify({ using: USING, methodCalls: [] }));
+    expect(answer.contentType).toBe("application/json; charset=utf-8");
+    for (const path of ["/jmap/session", "/api/account"]) {
+      const response = await server.app.request(`${ORIGIN}${path}`, {
+        headers: { Authorization: ADMIN },
+      });
+      expect(response.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    }
+  });
+});
+
+describe("createdIds and creation ids across calls (reference §2, RFC 8620 §3.3)", () => {
+  test("§2 createdIds is echoed and extended when the request carries it", async () => {
+    const server = await testServer();
+    const pre = await server.create({ name: "pre" });
+    const response = await server.post({
+      using: USING,
+      createdIds: { pre },
+      methodCalls: [
+        [SET, { create: { k1: { name: "k1" } } }, "a"],
+        [SET, { update: { "#pre": { description: "via #pre" } } }, "b"],
+      ],
+    });
+    const body = await response.json();
+    expect(Object.keys(body)).toEqual(["methodResponses", "createdIds", "sessionState"]);
+    expect(body.createdIds).toEqual({ pre, k1: expect.stringMatching(/^[a-z792013]{12}$/) });
+    expect(body.methodResponses[1][1]).toEqual({ accountId: "b", updated: { "#pre": null } });
+  });
+
+  test("§2 without createdIds in the request, none in the answer", async () => {
+    const server = await testServer();
+    const response = await server.post({
+      using: USING,
+      methodCalls: [[SET, { create: { k1: { name: "k1" } } }, "a"]],
+    });
+    expect(await response.json()).not.toHaveProperty("createdIds");
+  });
+
+  test("§2 a creation id resolves in any later call: /set update and destroy, /get ids", async () => {
+    const server = await testServer();
+    const responses = await server.call([
+      [SET, { create: { k2: { name: "k2" } } }, "a"],
+      [SET, { update: { "#k2": { tlsTimeout: 90_000 } } }, "b"],
+      [GET, { ids: ["#k2"], properties: ["tlsTimeout"] }, "c"],
+      [SET, { destroy: ["#k2"] }, "d"],
+      [GET, { ids: ["#k2"] }, "e"],
+    ]);
+    const created = responses[0]?.[1] as { created: { k2: { id: string } } } | undefined;
+    const id = created?.created.k2.id;
+    expect(responses[1]?.[1]).toEqual({ accountId: "b", updated: { "#k2": null } });
+    expect(responses[2]?.[1]).toEqual({
+      accountId: "b",
+      list: [{ tlsTimeout: 90_000, id }],
+      notFound: [],
+    });
+    expect(responses[3]?.[1]).toEqual({ accountId: "b", destroyed: ["#k2"] });
+    expect(responses[4]?.[1]).toEqual({ accountId: "b", list: [], notFound: ["#k2"] });
+  });
+});
+
+describe("x:MtaTlsStrategy/get (reference §4)", () => {
+  test("§4 notFound lists the unparseable ids first, as written, then the unknown ones", async () => {
+    const server = await testServer();
+    const { args } = await server.one(GET, {
+      ids: ["aaaaaaaaaaaa", "not an id!", "bbbbbbbbbbbb", "#nope", ""],
+    });
+    expect(args.notFound).toEqual(["not an id!", "#nope", "", "aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
+  });
+
+  test("§3 objects come in wire key order, whatever properties asked; id always, last", async () => {
+    const server = await testServer();
+    const all = await server.one(GET, { ids: null });
+    expect(Object.keys((all.args.list as object[])[0] ?? {})).toEqual([
+      "name",
+      "allowInvalidCerts",
+      "dane",
+      "description",
+      "mtaSts",
+      "startTls",
+      "mtaStsTimeout",
+      "tlsTimeout",
+      "id",
+    ]);
+    const some = await server.one(GET, {
+      ids: null,
+      properties: ["tlsTimeout", "id", "name", "nope"],
+    });
+    expect(Object.keys((some.args.list as object[])[0] ?? {})).toEqual([
+      "name",
+      "tlsTimeout",
+      "id",
+    ]);
+  });
+
+  test("§4 the answer has accountId, list and notFound, and no state", async () => {
+    const server = await testServer();
+    expect(Object.keys((await server.one(GET, { ids: [] })).args)).toEqual([
+      "accountId",
+      "list",
+      "notFound",
+    ]);
+  });
+
+  test("§12 more than 500 ids is requestTooLarge, in Stalwart's words", async () => {
+    const server = await testServer();
+    const { args } = await server.one(GET, { ids: Array.from({ length: 501 }, () => "a") });
+    expect(args).toEqual({
+      type: "requestTooLarge",
+      description:
+        "The number of ids requested by the client exceeds the maximum number the server is willing to process in a single method call.",
+    });
+  });
+});
+
+describe("x:MtaTlsStrategy/set (reference §5)", () => {
+  test("§5 unparseable ids are dropped silently, in update and in destroy", async () => {
+    const server = await testServer();
+    const { args } = await server.one(SET, {
+      update: { "#new-0": { description: "x" }, "not an id!": { description: "x" } },
+      destroy: ["#new-0", "!!", "cccccccccccc"],
+    });
+    expect(args).toEqual({ accountId: "b", notDestroyed: { cccccccccccc: { type: "notFound" } } });
+  });
+
+  test("§5 an id both updated and destroyed is willDestroy, with its description", async () => {
+    const server = await testServer();
+    const id = await server.create({ name: "both" });
+    const { args } = await server.one(SET, {
+      update: { [id]: { dane: "require" } },
+      destroy: [id],
+    });
+    expect(args.notUpdated).toEqual({
+      [id]: { type: "willDestroy", description: "ID will be destroyed." },
+    });
+  });
+
+  test("§5 @type is ignored, on create and on update", async () => {
+    const server = await testServer();
+    const created = await server.one(SET, {
+      create: { a: { "@type": "MtaTlsStrategy", name: "typed" } },
+    });
+    const id = (created.args.created as { a: { id: string } }).a.id;
+    const updated = await server.one(SET, {
+      update: { [id]: { "@type": "Whatever", dane: "disable" } },
+    });
+    expect(updated.args).toEqual({ accountId: "b", updated: { [id]: null } });
+  });
+
+  test.each([
+    ["an unknown key", { foo: 1 }, "foo"],
+    ["id", { id: "x" }, "id"],
+    ["another object's property", { route: "x" }, "route"],
+  ])("§5 on update, %s is Invalid property naming the key", async (_label, patch, key) => {
+    const server = await testServer();
+    const id = await server.create({ name: "patched" });
+    const { args } = await server.one(SET, { update: { [id]: patch } });
+    expect(args.notUpdated).toEqual({
+      [id]: { type: "invalidPatch", description: "Invalid property", properties: [key] },
+    });
+  });
+
+  test.each([
+    ["optional", "Optional"],
+    ["require", "Require"],
+    ["disable", "Disable"],
+  ])("§5 on update, an enum error names the stored variant (%s → %s)", async (stored, variant) => {
+    const server = await testServer();
+    const id = await server.create({ name: `enum-${stored}`, startTls: stored });
+    const { args } = await server.one(SET, { update: { [id]: { startTls: "required" } } });
+    expect(args.notUpdated).toEqual({
+      [id]: {
+        type: "invalidPatch",
+        description: `Invalid value Str("required") for enum type ${variant}.`,
+        properties: ["startTls"],
+      },
+    });
+  });
+
+  test.each([
+    ["300000.0", "tlsTimeout"],
+    ["3e5", "mtaStsTimeout"],
+    ["1.5", "tlsTimeout"],
+  ])("§5 a duration written as %s in the JSON text is refused", async (written, key) => {
+    const server = await testServer();
+    const response = await server.post(
+      `{"using":${JSON.stringify(USING)},"methodCalls":[["${SET}",{"create":{"a":{"name":"f","${key}":${written}}}},"c"]]}`,
+    );
+    const body = await response.json();
+    expect(body.methodResponses[0][1]).toEqual({
+      accountId: "b",
+      notCreated: {
+        a: { type: "invalidPatch", description: "Invalid duration value", properties: [key] },
+      },
+    });
+  });
+
+  test("§12 more than 500 operations is requestTooLarge, in Stalwart's words", async () => {
+    const server = await testServer();
+    const { args } = await server.one(SET, {
+      destroy: Array.from({ length: 501 }, (_, i) => `d${i}`),
+    });
+    expect(args).toEqual({
+      type: "requestTooLarge",
+      description:
+        "The number of ids requested by the client exceeds the maximum number the server is willing to process in a single method call.",
+    });
+  });
+});
+
+describe("x:MtaTlsStrategy/query (reference §6)", () => {
+  async function withSeven() {
+    const server = await testServer();
+    for (const name of ["a", "b", "c", "d", "e"]) await server.create({ name });
+    return server;
+  }
+
+  test("§6 the answer's keys come in Stalwart's order", async () => {
+    const server = await withSeven();
+    const { args } = await server.one(QUERY, { position: 0, limit: 2, calculateTotal: true });
+    expect(Object.keys(args)).toEqual([
+      "accountId",
+      "queryState",
+      "canCalculateChanges",
+      "position",
+      "ids",
+      "total",
+      "limit",
+    ]);
+    expect(args).toMatchObject({ queryState: "n", canCalculateChanges: true, total: 7, limit: 2 });
+  });
+
+  test.each([
+    [
+      "§6 position past the end: no ids, and position 0",
+      { position: 50 },
+      { position: 0, count: 0 },
+    ],
+    ["§6 a negative position counts from the end", { position: -2 }, { position: 5, count: 2 }],
+    [
+      "§6 limit is echoed when there are more matches",
+      { position: 0, limit: 3 },
+      { limit: 3, count: 3 },
+    ],
+    [
+      "§6 limit is not echoed when all fit",
+      { position: 0, limit: 10 },
+      { limit: undefined, count: 7 },
+    ],
+    ["§6 limit 0 returns every id and echoes 0", { position: 0, limit: 0 }, { limit: 0, count: 7 }],
+  ])("%s", async (_rule, args, expected) => {
+    const server = await withSeven();
+    const { args: answer } = await server.one(QUERY, { ...args, calculateTotal: true });
+    if ("position" in expected) expect(answer.position).toBe(expected.position);
+    if ("limit" in expected) expect(answer.limit).toBe(expected.limit);
+    expect(answer.ids).toHaveLength(expected.count);
+  });
+
+  test.each([
+    [
+      { filter: { description: "x" } },
+      "unsupportedFilter",
+      "Filter on property description is not supported or invalid",
+    ],
+    [
+      { filter: { name: 1 } },
+      "unsupportedFilter",
+      "Filter on property name is not supported or invalid",
+    ],
+    [
+      { sort: [{ property: "description" }] },
+      "unsupportedSort",
+      "Property description is not supported for sorting",
+    ],
+    [
+      { anchor: "aaaaaaaaaaaa" },
+      "anchorNotFound",
+      "An anchor argument was supplied, but it cannot be found in the results of the query.",
+    ],
+  ])("§12 %j is %s, in Stalwart's words", async (args, type, description) => {
+    const server = await testServer();
+    expect((await server.one(QUERY, args)).args).toEqual({ type, description });
+  });
+});
+
+describe("method errors (reference §12)", () => {
+  test("§12 unknownMethod's description is the method name alone", async () => {
+    const server = await testServer();
+    expect((await server.one("x:MtaTlsStrategy/changes", {})).args).toEqual({
+      type: "unknownMethod",
+      description: "x:MtaTlsStrategy/changes",
+    });
+  });
+
+  test("§12 a reference to a call that is not there names it", async () => {
+    const server = await testServer();
+    const [, get] = await server.call([
+      [QUERY, { position: 0 }, "q"],
+      [GET, { "#ids": { resultOf: "q1", name: QUERY, path: "/ids" } }, "g"],
+    ]);
+    expect(get?.[1]).toEqual({
+      type: "invalidResultReference",
+      description: `Result reference to q1#${QUERY} not found.`,
+    });
+  });
+});
