@@ -24,7 +24,8 @@ function embeddedJmapServer(): Plugin {
       let store: Awaited<ReturnType<typeof openStore>>["store"] | undefined;
       if (!upstream) {
         const opened = await openStore({
-          dataDir: process.env.DATA_DIR ?? "data",
+          // As in server/index.ts: ":memory:" keeps nothing on disk.
+          dataDir: process.env.DATA_DIR === ":memory:" ? null : (process.env.DATA_DIR ?? "data"),
           adminPassword: process.env.STALWART_ADMIN_PASSWORD,
         });
         store = opened.store;

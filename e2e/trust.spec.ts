@@ -141,3 +141,38 @@ test("a port in use stops the start with one clear line", { tag: "@embedded" }, 
     await server.stop();
   }
 });
+
+/** Starts the built server with `env` and resolves to its exit code and stderr lines. */
+async function failedStart(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["dist/server/index.js"], {
+    env: { ...process.env, HOST: "127.0.0.1", DATA_DIR: ":memory:", ...env },
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill(), 10_000);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  clearTimeout(timer);
+  return { code, lines: stderr.trim().split("\n") };
+}
+
+test("a PORT that is not a port stops the start with one clear line", {
+  tag: "@embedded",
+}, async () => {
+  expect(await failedStart({ PORT: "abc" })).toEqual({
+    code: 1,
+    lines: ['Could not start: PORT must be a port number from 0 to 65535 (it is "abc").'],
+  });
+});
+
+test("a PUBLIC_URL with a path stops the start with one clear line", {
+  tag: "@embedded",
+}, async () => {
+  expect(await failedStart({ PORT: "0", PUBLIC_URL: "https://tls.example.com/admin" })).toEqual({
+    code: 1,
+    lines: [
+      "Could not start: PUBLIC_URL must be an origin without a path, like https://tls.example.com.",
+    ],
+  });
+});

@@ -588,6 +588,31 @@ describe("proxy mode (STALWART_URL)", () => {
     }
   });
 
+  test("a session that is not JSON, or a redirect to elsewhere, is a 502; X-Real-IP is dropped", async () => {
+    let realIp: string | string[] | undefined = "unset";
+    const upstream = createServer((req, res) => {
+      realIp = req.headers["x-real-ip"];
+      if (req.url === "/jmap/session")
+        res.writeHead(200, { "Content-Type": "text/html" }).end("<html>");
+      else res.writeHead(302, { Location: "//evil.example/x" }).end();
+    }).listen(0, "127.0.0.1");
+    await new Promise((resolve) => upstream.once("listening", resolve));
+    const { port } = upstream.address() as AddressInfo;
+    try {
+      const app = createApp({ upstream: `http://127.0.0.1:${port}`, isAllowedHost: () => true });
+      const session = await app.request("http://ui.local/jmap/session", {
+        headers: { "X-Real-IP": "1.1.1.1" },
+      });
+      expect(session.status).toBe(502);
+      expect(realIp).toBeUndefined();
+      const redirected = await app.request("http://ui.local/.well-known/jmap");
+      expect(redirected.status).toBe(502);
+      expect(redirected.headers.get("Location")).toBeNull();
+    } finally {
+      upstream.close();
+    }
+  });
+
   test("an unreachable upstream is a 502 that says so", async () => {
     const app = createApp({ upstream: "http://127.0.0.1:1", isAllowedHost: () => true });
     const response = await app.request("http://ui.local/jmap/session");

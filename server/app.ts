@@ -223,8 +223,25 @@ function mountJmap(app: Hono, store: Store, options: AppOptions, hooks: TestHook
   }
 }
 
-/** Headers a client may not set for the upstream: the proxy states them itself. */
-const FORWARDED = ["forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"];
+/**
+ * Headers a client may not set for the upstream, which may trust them for the client's
+ * address or the public URL: the proxy states the X-Forwarded ones itself.
+ */
+const FORWARDED = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-prefix",
+  "x-forwarded-server",
+  "x-real-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "true-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+];
 
 function mountProxy(app: Hono, upstream: string, options: AppOptions) {
   const target = new URL(upstream);
@@ -256,13 +273,33 @@ function mountProxy(app: Hono, upstream: string, options: AppOptions) {
       if (name.toLowerCase().startsWith("access-control-")) responseHeaders.delete(name);
     }
     const ownOrigin = options.publicUrl ?? incoming.origin;
+    // A redirect stays on this origin: the upstream's own address is rewritten to this one,
+    // and one to anywhere else (absolute or "//host") is not passed on.
     const location = responseHeaders.get("Location");
     if (location?.startsWith(upstreamOrigin)) {
       responseHeaders.set("Location", ownOrigin + location.slice(upstreamOrigin.length));
+    } else if (location && !/^\/(?![/\\])/.test(location)) {
+      return problemResponse({
+        type: "about:blank",
+        status: 502,
+        title: "Bad Gateway",
+        detail: "The Stalwart server redirected to another address; the page stays on its own.",
+      });
     }
     // The session's URLs must point back here, or the browser would leave this origin.
     if (incoming.pathname === "/jmap/session" && upstreamResponse.ok) {
-      const session = (await upstreamResponse.json()) as Record<string, unknown>;
+      let session: Record<string, unknown>;
+      try {
+        session = (await upstreamResponse.json()) as Record<string, unknown>;
+        if (typeof session !== "object" || session === null) throw new Error("not an object");
+      } catch {
+        return problemResponse({
+          type: "about:blank",
+          status: 502,
+          title: "Bad Gateway",
+          detail: "The Stalwart server's session was not JSON.",
+        });
+      }
       for (const key of ["apiUrl", "downloadUrl", "uploadUrl", "eventSourceUrl"]) {
         const value = session[key];
         if (typeof value === "string") session[key] = value.replace(/^https?:\/\/[^/]+/, ownOrigin);
@@ -376,7 +413,7 @@ export function createApp(options: AppOptions): Hono {
       type: "urn:ietf:params:jmap:error:serverFail",
       status: 500,
       title: "Internal Server Error",
-      detail: "The server could not complete the request; nothing was acknowledged.",
+      detail: "There was a problem while processing your request.",
     });
   });
   return app;

@@ -1,30 +1,55 @@
 import { describe, expect, test } from "vitest";
 import { createApp } from "./app";
-import { FailureLimiter, scryptRuns } from "./auth";
+import { addressBucket, FailureLimiter, scryptRuns } from "./auth";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
 
 // Issue 9 §3: sign-in that resists guessing and does not slow everyone down.
 
 describe("failed sign-ins are rate-limited per address", () => {
-  test("a burst of 10 failures, then one every 6 s; the wait is in seconds", () => {
+  test("a burst of 10 attempts, then one every 6 s; the wait is to the next one", () => {
     let now = 1_000_000;
     const limiter = new FailureLimiter(undefined, () => now);
-    for (let i = 0; i < 10; i += 1) {
-      limiter.check("1.2.3.4");
-      limiter.fail("1.2.3.4");
-    }
-    expect(() => limiter.check("1.2.3.4")).toThrow(/try again in 6 seconds/);
+    for (let i = 0; i < 10; i += 1) limiter.take("1.2.3.4");
+    expect(() => limiter.take("1.2.3.4")).toThrow(/try again in 6 seconds/);
     // Another address is not affected.
-    expect(() => limiter.check("5.6.7.8")).not.toThrow();
+    expect(() => limiter.take("5.6.7.8")).not.toThrow();
     now += 5_000;
-    expect(() => limiter.check("1.2.3.4")).toThrow(/try again in 1 second\./);
+    expect(() => limiter.take("1.2.3.4")).toThrow(/try again in 1 second\./);
     now += 1_000;
-    expect(() => limiter.check("1.2.3.4")).not.toThrow();
-    limiter.fail("1.2.3.4");
-    expect(() => limiter.check("1.2.3.4")).toThrow();
+    expect(() => limiter.take("1.2.3.4")).not.toThrow();
+    // However often refused, the wait never grows past the next token.
+    for (let i = 0; i < 50; i += 1) expect(() => limiter.take("1.2.3.4")).toThrow(/in 6 seconds/);
     now += 60_000;
-    expect(() => limiter.check("1.2.3.4")).not.toThrow();
+    expect(() => limiter.take("1.2.3.4")).not.toThrow();
+    // A success gives its token back.
+    limiter.refund("1.2.3.4");
+    for (let i = 0; i < 9; i += 1) limiter.take("1.2.3.4");
+  });
+
+  test("an IPv6 address counts with the rest of its /64", () => {
+    expect(addressBucket("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8:1:2::ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressBucket("::1")).toBe("0:0:0:0::/64");
+    expect(addressBucket("::ffff:10.0.0.1")).toBe("10.0.0.1");
+    const limiter = new FailureLimiter();
+    for (let i = 0; i < 10; i += 1) limiter.take(`2001:db8:1:2::${i.toString(16)}`);
+    expect(() => limiter.take("2001:db8:1:2:ffff::9")).toThrow(/Too many/);
+    expect(() => limiter.take("2001:db8:1:3::1")).not.toThrow();
+  });
+
+  test("parallel wrong passwords cannot outrun the limit", async () => {
+    const { store } = await openStore({ dataDir: null, adminPassword: "right" });
+    const before = scryptRuns.count;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        store.authenticator.authenticate(basic("admin", `guess-${i}`), "10.9.9.9"),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(10);
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(50);
+    expect(scryptRuns.count - before).toBe(10);
   });
 
   test("over HTTP: 429 with Retry-After, without checking the password; a signed-in admin goes on", async () => {
@@ -76,6 +101,17 @@ test("one wrong credential sent by parallel requests, or again at once, is one f
     await authenticator.authenticate(basic("admin", `w${i}`), "10.1.1.1");
   await expect(authenticator.authenticate(basic("admin", "w9"), "10.1.1.1")).rejects.toThrow(
     /Too many failed sign-ins/,
+  );
+});
+
+test("an API key with any characters, $ included, is stored and signs in", async () => {
+  const { store } = await openStore({
+    dataDir: null,
+    adminPassword: "pw",
+    users: [{ name: "robot", apiKeys: ["a$b$cdef-0123456789"], permissions: [] }],
+  });
+  expect((await store.authenticator.authenticate("Bearer a$b$cdef-0123456789"))?.name).toBe(
+    "robot",
   );
 });
 

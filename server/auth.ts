@@ -99,13 +99,18 @@ function mac(key: string, secret: Buffer): Buffer {
   return createHmac("sha256", secret).update(key, "utf8").digest();
 }
 
+/** A key's first characters, base64url-encoded so that no key can break the stored form. */
+function keyPrefix(key: string): string {
+  return Buffer.from(key.slice(0, KEY_PREFIX_LENGTH), "utf8").toString("base64url");
+}
+
 /** The stored form of an API key: its first characters, and its HMAC. */
 export function hashApiKey(key: string, secret: Buffer): string {
-  return `hmac-sha256$${key.slice(0, KEY_PREFIX_LENGTH)}$${mac(key, secret).toString("base64")}`;
+  return `hmac-sha256$${keyPrefix(key)}$${mac(key, secret).toString("base64")}`;
 }
 
 export function isApiKeyHash(value: string): boolean {
-  return /^hmac-sha256\$[^$]*\$[A-Za-z0-9+/=]+$/.test(value) || isHash(value);
+  return /^hmac-sha256\$[A-Za-z0-9_-]+\$[A-Za-z0-9+/]+=*$/.test(value) || isHash(value);
 }
 
 // --- users.json ------------------------------------------------------------------------------
@@ -207,7 +212,30 @@ export class RateLimited extends Error {
   }
 }
 
-/** Token buckets of failed sign-ins, one per client address. */
+/**
+ * The bucket an address counts in: an IPv4 address alone; an IPv6 address by its /64, the
+ * block one subscriber holds, so rotating through it does not make new buckets.
+ */
+export function addressBucket(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.split("%")[0]?.split("::") ?? [];
+  const left = head === "" ? [] : head.split(":");
+  const right = address.includes("::") ? (tail === "" ? [] : tail.split(":")) : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group || "0", 16) || 0).toString(16))
+    .join(":")}::/64`;
+}
+
+/**
+ * Token buckets of sign-ins, one per address (block): an attempt takes a token before it is
+ * checked, so parallel attempts cannot outrun the limit, and a success gives it back.
+ */
 export class FailureLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -228,31 +256,38 @@ export class FailureLimiter {
     return bucket;
   }
 
-  /** @throws RateLimited while the address has no failure left. */
-  check(address: string): void {
-    const bucket = this.#bucket(address);
+  /**
+   * Takes a token for one attempt from the address.
+   * @throws RateLimited with the seconds until the next token, when there is none.
+   */
+  take(address: string): void {
+    const key = addressBucket(address);
+    const bucket = this.#bucket(key);
     if (bucket.tokens <= 0) {
       const wait = bucket.at + this.limit.refillMs - this.now();
       throw new RateLimited(Math.max(1, Math.ceil(wait / 1000)));
     }
-  }
-
-  /** Counts a failed sign-in from the address. */
-  fail(address: string): void {
-    const bucket = this.#bucket(address);
     bucket.tokens -= 1;
-    this.#buckets.delete(address);
-    this.#buckets.set(address, bucket);
+    this.#buckets.delete(key);
+    this.#buckets.set(key, bucket);
     if (this.#buckets.size > this.limit.addresses) {
       const oldest = this.#buckets.keys().next().value;
       if (oldest !== undefined) this.#buckets.delete(oldest);
     }
+  }
+
+  /** Gives the token back: the attempt signed in. */
+  refund(address: string): void {
+    const bucket = this.#buckets.get(addressBucket(address));
+    if (bucket) bucket.tokens = Math.min(this.limit.burst, bucket.tokens + 1);
   }
 }
 
 // --- Authorization header ---------------------------------------------------------------------
 
 const CACHE_MS = 5 * 60_000;
+/** Credentials remembered at most; the least recently used are forgotten first. */
+const CACHE_SIZE = 1_000;
 /** A wrong credential sent again at once (a page's parallel requests) is one guess, not two. */
 const FAILED_MS = 10_000;
 const FAILED_REMEMBERED = 1_000;
@@ -302,17 +337,27 @@ export class Authenticator {
     if (!header) return null;
     const cacheKey = createHash("sha256").update(header).digest("hex");
     const cached = this.#verified.get(cacheKey);
-    if (cached && cached.until > Date.now()) return cached.user;
+    if (cached) {
+      this.#verified.delete(cacheKey);
+      if (cached.until > Date.now()) {
+        this.#verified.set(cacheKey, cached);
+        return cached.user;
+      }
+    }
     if ((this.#failed.get(cacheKey) ?? 0) > Date.now()) return null;
     // The same header checked at the same moment (a page's parallel requests): one check.
     const checking = this.#checking.get(cacheKey);
     if (checking) return checking;
-    this.limiter.check(address);
+    this.limiter.take(address);
     const check = this.#check(header).then((user) => {
       if (user) {
+        this.limiter.refund(address);
         this.#verified.set(cacheKey, { user, until: Date.now() + CACHE_MS });
+        if (this.#verified.size > CACHE_SIZE) {
+          const oldest = this.#verified.keys().next().value;
+          if (oldest !== undefined) this.#verified.delete(oldest);
+        }
       } else {
-        this.limiter.fail(address);
         this.#failed.set(cacheKey, Date.now() + FAILED_MS);
         if (this.#failed.size > FAILED_REMEMBERED) {
           const oldest = this.#failed.keys().next().value;
@@ -348,7 +393,7 @@ export class Authenticator {
     if (scheme.toLowerCase() === "bearer" && value !== "") {
       // One HMAC, whatever the number of keys; compared in constant time.
       const digest = mac(value, this.apiKeySecret);
-      for (const entry of this.#byPrefix.get(value.slice(0, KEY_PREFIX_LENGTH)) ?? []) {
+      for (const entry of this.#byPrefix.get(keyPrefix(value)) ?? []) {
         if (entry.hash.length === digest.length && timingSafeEqual(entry.hash, digest))
           return entry.user;
       }

@@ -9,7 +9,7 @@ import { openStore } from "./store";
 // Reads the environment and listens; everything else is in app.ts.
 const env = process.env;
 const host = env.HOST || "127.0.0.1";
-const port = Number(env.PORT ?? "8080");
+const port = Number(env.PORT || "8080");
 const upstream = env.STALWART_URL || undefined;
 const dataDir = env.DATA_DIR === ":memory:" ? null : env.DATA_DIR || "data";
 const staticDir = env.STATIC_DIR || fileURLToPath(new URL("../client/", import.meta.url));
@@ -17,16 +17,23 @@ const staticDir = env.STATIC_DIR || fileURLToPath(new URL("../client/", import.m
 /** PUBLIC_URL as an origin, or a clear refusal to start. */
 function publicOrigin(): string | undefined {
   if (!env.PUBLIC_URL) return undefined;
+  let url: URL;
   try {
-    const url = new URL(env.PUBLIC_URL);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-    return url.origin;
+    url = new URL(env.PUBLIC_URL);
   } catch {
-    throw new Error(`PUBLIC_URL must be an http(s) address, like https://mail.example.com.`);
+    throw new Error("PUBLIC_URL must be an http(s) address, like https://tls.example.com.");
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error("PUBLIC_URL must be an http(s) address, like https://tls.example.com.");
+  // The page is served from the root of its origin: a path would be silently lost.
+  if (url.pathname !== "/" || url.search || url.hash)
+    throw new Error("PUBLIC_URL must be an origin without a path, like https://tls.example.com.");
+  return url.origin;
 }
 
 async function main() {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`PORT must be a port number from 0 to 65535 (it is "${env.PORT}").`);
   let signInHelp: string;
   let store: Awaited<ReturnType<typeof openStore>>["store"] | undefined;
   if (upstream) {
@@ -39,7 +46,9 @@ async function main() {
     store = opened.store;
     signInHelp = opened.generatedAdminPassword
       ? `Sign in as "admin" with the password ${opened.generatedAdminPassword}\n` +
-        "(generated on this first start and shown only now: keep it, or set STALWART_ADMIN_PASSWORD)."
+        (dataDir === null
+          ? "(generated for this run: with DATA_DIR=:memory: nothing is kept; set STALWART_ADMIN_PASSWORD to choose it)."
+          : "(generated on this first start and shown only now: keep it, or set STALWART_ADMIN_PASSWORD).")
       : env.STALWART_ADMIN_PASSWORD
         ? 'Sign in as "admin" with the password from STALWART_ADMIN_PASSWORD.'
         : 'Sign in as "admin" with the password printed on the first start (or set STALWART_ADMIN_PASSWORD).';
@@ -55,6 +64,7 @@ async function main() {
     staticDir,
     testHooks,
     publicUrl: publicOrigin(),
+    serveSourceMaps: env.SOURCEMAPS === "1",
     isAllowedHost: hostPolicy({
       names: ownNames(),
       extra: parseAllowedHosts(env.ALLOWED_HOSTS),

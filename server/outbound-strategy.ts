@@ -1,4 +1,4 @@
-import { isJsonObject } from "./jmap/json";
+import { isJsonObject } from "./values";
 
 // The MtaOutboundStrategy singleton (shared wire reference §10): four expressions, of which
 // `tls` picks a TLS strategy by name for each delivery.
@@ -43,8 +43,34 @@ export const DEFAULT_OUTBOUND_STRATEGY: OutboundStrategy = {
   },
 };
 
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === "string" && value.trim() !== "";
+/**
+ * Whether `text` reads as an expression: not empty, every quoted string closed (single or
+ * double quotes, backslash escapes), every parenthesis and bracket matched. Stalwart parses
+ * the whole grammar; this catches the malformed ones that cannot be expressions at all.
+ */
+export function isWellFormed(text: string): boolean {
+  if (text.trim() === "") return false;
+  const closing: string[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i] as string;
+    if (quote) {
+      if (char === "\\") i += 1;
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === "'" || char === '"') quote = char;
+    else if (char === "(") closing.push(")");
+    else if (char === "[") closing.push("]");
+    else if (char === ")" || char === "]") {
+      if (closing.pop() !== char) return false;
+    }
+  }
+  return quote === null && closing.length === 0;
+}
+
+const isExpressionText = (value: unknown): value is string =>
+  typeof value === "string" && isWellFormed(value);
 
 /**
  * `value` as an expression, or null when it is malformed: an object with an `else` value and
@@ -55,7 +81,7 @@ export function parseExpression(value: unknown): Expression | null {
   if (!isJsonObject(value)) return null;
   const keys = Object.keys(value);
   if (keys.some((key) => key !== "match" && key !== "else")) return null;
-  if (!isNonEmptyString(value.else)) return null;
+  if (!isExpressionText(value.else)) return null;
   const match: Expression["match"] = {};
   if (value.match !== undefined) {
     if (!isJsonObject(value.match)) return null;
@@ -65,7 +91,7 @@ export function parseExpression(value: unknown): Expression | null {
       const entry = value.match[position];
       if (!isJsonObject(entry)) return null;
       if (Object.keys(entry).some((key) => key !== "if" && key !== "then")) return null;
-      if (!isNonEmptyString(entry.if) || !isNonEmptyString(entry.then)) return null;
+      if (!isExpressionText(entry.if) || !isExpressionText(entry.then)) return null;
       match[position] = { if: entry.if, then: entry.then };
     }
   }

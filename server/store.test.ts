@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -89,6 +89,62 @@ describe("durable storage", () => {
     expect((await readdir(dataDir)).sort()).toEqual(["notes.txt", "store.json"]);
   });
 
+  test("a store whose strategies were all deleted holds the two shipped ones at the next start", async () => {
+    const dataDir = await temporaryDir();
+    const first = await openStore({ dataDir, adminPassword: "pw" });
+    await first.store.transaction(({ strategies }) => strategies.clear());
+    expect((await openStore({ dataDir, adminPassword: "pw" })).store.strategies.size).toBe(0 + 2);
+    const names = [
+      ...(await openStore({ dataDir, adminPassword: "pw" })).store.strategies.values(),
+    ].map((s) => s.name);
+    expect(names).toEqual(["invalid-tls", "default"]);
+  });
+
+  test("a create whose write fails is not in createdIds, and leaves no temporary file", async () => {
+    const dataDir = await temporaryDir();
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    const app = createApp({ store, publicUrl: ORIGIN });
+    await call(app, basic("admin", "pw"), []);
+    // store.json turned into a directory: the rename at the end of the write fails (even
+    // for root, who ignores permissions).
+    await rm(join(dataDir, "store.json"));
+    await mkdir(join(dataDir, "store.json"));
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      const response = await app.request(`${ORIGIN}/jmap/`, {
+        method: "POST",
+        headers: { Authorization: basic("admin", "pw"), "Content-Type": "application/json" },
+        body: JSON.stringify({
+          using: USING,
+          createdIds: {},
+          methodCalls: [["x:MtaTlsStrategy/set", { create: { k: { name: "lost" } } }, "c"]],
+        }),
+      });
+      const answer = await response.json();
+      expect(answer.methodResponses[0][0]).toBe("error");
+      expect(answer).not.toHaveProperty("createdIds");
+    } finally {
+      console.error = quiet;
+      await rm(join(dataDir, "store.json"), { recursive: true });
+    }
+    expect(await readdir(dataDir)).toEqual([]);
+    expect([...store.strategies.values()].map((s) => s.name)).not.toContain("lost");
+  });
+
+  test("an API key with a $ in it survives being hashed into users.json and a restart", async () => {
+    const dataDir = await temporaryDir();
+    await writeFile(
+      join(dataDir, "users.json"),
+      JSON.stringify({ users: [{ name: "robot", apiKeys: ["a$b$cdef-0123456789"] }] }),
+    );
+    await openStore({ dataDir, adminPassword: "pw" });
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    expect((await store.authenticator.authenticate("Bearer a$b$cdef-0123456789"))?.name).toBe(
+      "robot",
+    );
+  });
+
   test("a corrupted data file stops the start and is left untouched", async () => {
     const dataDir = await temporaryDir();
     await writeFile(join(dataDir, "store.json"), "{ half a write");
@@ -150,7 +206,7 @@ describe("users.json", () => {
       name: "auditor",
       passwordHash: expect.stringMatching(/^scrypt\$/),
       // API keys are long and random: a keyed fast hash, found by the key's first characters.
-      apiKeyHashes: [expect.stringMatching(/^hmac-sha256\$audi\$[A-Za-z0-9+/]+=*$/)],
+      apiKeyHashes: [expect.stringMatching(/^hmac-sha256\$[A-Za-z0-9_-]+\$[A-Za-z0-9+/]+=*$/)],
     });
     const auditor = await store.authenticator.authenticate(basic("auditor", "auditor-pw"));
     expect([...(auditor?.permissions ?? [])]).toEqual(["sysMtaTlsStrategyGet"]);

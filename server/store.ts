@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { TLS_POLICIES } from "../src/jmap/protocol";
 import {
   Authenticator,
   hashDeclaration,
@@ -15,35 +14,43 @@ import {
   verifySecret,
 } from "./auth";
 import { decodeId, idGenerator } from "./ids";
-import { DEFAULT_OUTBOUND_STRATEGY, type OutboundStrategy } from "./outbound-strategy";
-import { SEED, type Strategy } from "./tls-strategy";
+import {
+  DEFAULT_OUTBOUND_STRATEGY,
+  PROPERTIES as OUTBOUND_PROPERTIES,
+  type OutboundStrategy,
+  parseExpression,
+} from "./outbound-strategy";
+import { brokenRules, SEED, type Strategy, TLS_POLICIES } from "./tls-strategy";
 
 const STORE_FILE = "store.json";
 const USERS_FILE = "users.json";
 
-const strategySchema = z.object({
-  id: z.string(),
-  name: z.string().min(1),
-  description: z.string().min(1).nullable(),
-  allowInvalidCerts: z.boolean(),
-  dane: z.enum(TLS_POLICIES),
-  mtaSts: z.enum(TLS_POLICIES),
-  startTls: z.enum(TLS_POLICIES),
-  mtaStsTimeout: z.number().int().positive(),
-  tlsTimeout: z.number().int().positive(),
-});
+// What the file must hold: the shapes, and then the object definitions' own rules, so that
+// the store never loads what the methods would refuse to write.
+const strategySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    allowInvalidCerts: z.boolean(),
+    dane: z.enum(TLS_POLICIES),
+    mtaSts: z.enum(TLS_POLICIES),
+    startTls: z.enum(TLS_POLICIES),
+    mtaStsTimeout: z.number(),
+    tlsTimeout: z.number(),
+  })
+  .refine((strategy) => brokenRules(strategy).length === 0, "breaks a rule of MtaTlsStrategy");
 
-const expressionSchema = z.object({
-  match: z.record(z.string(), z.object({ if: z.string(), then: z.string() })),
-  else: z.string(),
-});
+const expressionSchema = z
+  .unknown()
+  .refine((value) => parseExpression(value) !== null, "not an expression");
 
-const outboundSchema = z.object({
-  connection: expressionSchema,
-  route: expressionSchema,
-  schedule: expressionSchema,
-  tls: expressionSchema,
-});
+const outboundSchema = z.object(
+  Object.fromEntries(OUTBOUND_PROPERTIES.map((property) => [property, expressionSchema])) as Record<
+    (typeof OUTBOUND_PROPERTIES)[number],
+    typeof expressionSchema
+  >,
+);
 
 const storeFileSchema = z.object({
   version: z.literal(1),
@@ -68,14 +75,19 @@ type StoreFile = z.infer<typeof storeFileSchema>;
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  const file = await open(temporary, "w", 0o600);
   try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
+    const file = await open(temporary, "w", 0o600);
+    try {
+      await file.writeFile(content);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
-  await rename(temporary, path);
   const directory = await open(join(path, ".."), "r");
   try {
     await directory.sync();
@@ -210,15 +222,18 @@ export async function openStore(
   };
   const generate = idGenerator(lastId);
   let strategies = new Map<string, Strategy>();
-  if (file) {
-    for (const strategy of file.strategies) strategies.set(strategy.id, strategy);
-  } else {
+  for (const strategy of file?.strategies ?? []) strategies.set(strategy.id, strategy);
+  // A fresh server holds the two shipped strategies; so does one whose strategies were all
+  // deleted, at its next start (reference §3).
+  const isReseeded = strategies.size === 0;
+  if (isReseeded) {
     for (const seed of SEED) {
       const id = nextId();
       strategies.set(id, { id, ...seed });
     }
   }
-  let outbound: OutboundStrategy = file?.outbound ?? structuredClone(DEFAULT_OUTBOUND_STRATEGY);
+  let outbound: OutboundStrategy =
+    (file?.outbound as OutboundStrategy | undefined) ?? structuredClone(DEFAULT_OUTBOUND_STRATEGY);
   // Committed versions are never changed in place, so the running copy may share them.
   let running: Configuration = { strategies, outbound };
 

@@ -13,8 +13,9 @@ export const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 export const ADMIN = basic("admin", ADMIN_PASSWORD);
 
-export async function testServer(users: UserDeclaration[] = []) {
-  const { store } = await openStore({ dataDir: null, adminPassword: ADMIN_PASSWORD, users });
+/** A server on `dataDir` (null: in memory) with `users` besides admin. */
+export async function testServer(users: UserDeclaration[] = [], dataDir: string | null = null) {
+  const { store } = await openStore({ dataDir, adminPassword: ADMIN_PASSWORD, users });
   const app = createApp({ store, publicUrl: ORIGIN });
   const post = (body: unknown, authorization = ADMIN, headers: Record<string, string> = {}) =>
     app.request(`${ORIGIN}/jmap/`, {

@@ -5,13 +5,16 @@ import {
   TLS_STRATEGY_DEFAULTS,
   type TlsPolicy,
 } from "../src/jmap/protocol";
-import { JsonFloat } from "./jmap/json";
+import { JsonFloat } from "./values";
 
 // The MtaTlsStrategy object as Stalwart v0.16 defines it (shared wire reference §3, §5): its
 // fields in wire order, defaults, the seed of a fresh server, and the validation of a create
 // or an update, key by key. The store keeps such objects; the JMAP methods serve them.
 
 export const OBJECT = "MtaTlsStrategy";
+
+/** The three values of `dane`, `mtaSts` and `startTls` (reference §3). */
+export { TLS_POLICIES };
 
 export type Strategy = MtaTlsStrategy;
 

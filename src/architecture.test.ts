@@ -63,3 +63,10 @@ test("the server never imports React or the page's features", () => {
   );
   expect(wrong).toEqual([]);
 });
+
+test("the server's store knows nothing of JMAP: it uses the object definitions only", () => {
+  const wrong = importsOf(join(ROOT, "server", "store.ts")).filter(
+    (specifier) => specifier.includes("/jmap") || specifier.startsWith("../src"),
+  );
+  expect(wrong).toEqual([]);
+});

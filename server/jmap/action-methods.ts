@@ -1,7 +1,7 @@
 import type { SetError } from "../../src/jmap/protocol";
 import { ACTION_PERMISSIONS } from "../../src/jmap/protocol";
 import { idGenerator } from "../ids";
-import { MethodFailure } from "./errors";
+import { MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
 import type { MethodHandler } from "./methods";
 
@@ -9,6 +9,8 @@ import type { MethodHandler } from "./methods";
 // implemented: it makes the stored configuration the one delivery runs with, all or nothing.
 
 const RELOAD_SETTINGS = "ReloadSettings";
+/** maxObjectsInGet and maxObjectsInSet, as the session says for every object. */
+const MAX_OBJECTS = 500;
 const nextActionId = idGenerator();
 
 function keyed<T>(): Record<string, T> {
@@ -25,6 +27,8 @@ const set: MethodHandler = (args, context) => {
     throw new MethodFailure("invalidArguments", "update must be an object.");
   if (!Array.isArray(destroy))
     throw new MethodFailure("invalidArguments", "destroy must be an array of ids.");
+  if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS)
+    throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
   if (Object.keys(create).length > 0 && !context.permissions.has(ACTION_PERMISSIONS.create)) {
     throw new MethodFailure("forbidden", "You are not authorized to create objects of this type");
   }
@@ -54,7 +58,9 @@ const set: MethodHandler = (args, context) => {
       continue;
     }
     context.store.reload();
-    created[clientId] = { id: nextActionId() };
+    const id = nextActionId();
+    created[clientId] = { id };
+    context.createdIds.set(clientId, id);
   }
 
   const notUpdated = keyed<SetError>();
@@ -82,6 +88,7 @@ const set: MethodHandler = (args, context) => {
 /** Actions are not kept: every id is unknown. */
 const get: MethodHandler = (args, context) => {
   const ids = Array.isArray(args.ids) ? args.ids.filter((id) => typeof id === "string") : [];
+  if (ids.length > MAX_OBJECTS) throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
   return { accountId: context.accountId, list: [], notFound: ids };
 };
 

@@ -69,8 +69,8 @@ export const limit = (which: keyof typeof LIMIT_DETAILS) =>
   new ProblemError({
     type: "urn:ietf:params:jmap:error:limit",
     status: 400,
-    limit: which,
     detail: LIMIT_DETAILS[which],
+    limit: which,
   });
 
 /** Reference §2: unknown paths, and POST /api. */

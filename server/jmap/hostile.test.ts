@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { decodeId } from "../ids";
 import { openStore } from "../store";
@@ -252,7 +255,7 @@ function randomJson(next: () => number, depth: number): string {
   return `{${members.join(",")}}`;
 }
 
-/** A request: mostly well formed with random arguments, sometimes broken at the top. */
+/** Wire values for each property of a strategy: most valid, some of the wrong type or shape. */
 const FIELD_VALUES: Record<string, string[]> = {
   name: ['"relay"', '"eu relay"', '"d\\u00e9faut"', '""', "1", "null"],
   description: ['"x"', '""', "null", '"  padded "', "false"],
@@ -276,22 +279,53 @@ function randomPatch(next: () => number, withName: boolean): string {
   return `{${members.join(",")}}`;
 }
 
-/** A request: mostly well formed with random arguments, sometimes broken at the top. */
+/** One method call of a request, mostly well formed with random arguments. */
+function randomCall(next: () => number, i: number): string {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
+  const shape = next();
+  if (shape < 0.3)
+    return `["${SET}",{"create":{"k${i}":${randomPatch(next, next() < 0.9)}}},"c${i}"]`;
+  if (shape < 0.42) {
+    const target = pick(["#k0", "#k1", "#k2", "aaaaaaaaaaaa", "__proto__"]);
+    const destroy = next() < 0.3 ? `,"destroy":["${pick(["#k0", "#k1", "zz"])}"]` : "";
+    return `["${SET}",{"update":{"${target}":${randomPatch(next, next() < 0.1)}}${destroy}},"c${i}"]`;
+  }
+  if (shape < 0.5 && i > 0) {
+    // A well-formed back-reference to an earlier call, by the path its answer has.
+    const path = pick(["/ids", "/list/*/id", "/created/k0/id", "/ids/0", "/nope"]);
+    const method = pick([QUERY, GET, SET]);
+    return `["${GET}",{"#ids":{"resultOf":"c${Math.floor(next() * i)}","name":"${method}","path":"${path}"}},"c${i}"]`;
+  }
+  if (shape < 0.55) {
+    // A destroy of whatever a query found: the answer must agree with the store.
+    return `["${SET}",{"#destroy":{"resultOf":"c0","name":"${QUERY}","path":"/ids"}},"c${i}"]`;
+  }
+  if (shape < 0.6)
+    return `["x:Action/set",{"create":{"r${i}":${pick(['{"@type":"ReloadSettings"}', '{"@type":"Nope"}', "{}", "[]"])}}},"c${i}"]`;
+  if (shape < 0.66) {
+    // Large and long: many ids, a long string, a lone surrogate.
+    const many = Array.from({ length: 1 + Math.floor(next() * 3000) }, (_, n) => `"id${n}"`);
+    const text = pick(['"\\ud800"', '"\\udfff x"', JSON.stringify("y".repeat(20_000))]);
+    return pick([
+      `["${GET}",{"ids":[${many.join(",")}]},"c${i}"]`,
+      `["${SET}",{"destroy":[${many.join(",")}]},"c${i}"]`,
+      `["${SET}",{"create":{"k${i}":{"name":${text}}}},"c${i}"]`,
+      `["${QUERY}",{"filter":{"name":${text}}},"c${i}"]`,
+    ]);
+  }
+  const args = randomJson(next, 1);
+  return `[${JSON.stringify(pick(METHODS))},${args.startsWith("{") ? args : "{}"},"c${i}"]`;
+}
+
+/** A request: mostly well formed, sometimes with createdIds, sometimes broken at the top. */
 function randomRequest(next: () => number): string {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
-  const calls = Array.from({ length: 1 + Math.floor(next() * 4) }, (_, i) => {
-    const shape = next();
-    if (shape < 0.3)
-      return `["${SET}",{"create":{"k${i}":${randomPatch(next, next() < 0.9)}}},"c${i}"]`;
-    if (shape < 0.45) {
-      const target = pick(["#k0", "#k1", "#k2", "aaaaaaaaaaaa", "__proto__"]);
-      const destroy = next() < 0.3 ? `,"destroy":["${pick(["#k0", "#k1", "zz"])}"]` : "";
-      return `["${SET}",{"update":{"${target}":${randomPatch(next, next() < 0.1)}}${destroy}},"c${i}"]`;
-    }
-    const args = randomJson(next, 1);
-    return `[${JSON.stringify(pick(METHODS))},${args.startsWith("{") ? args : "{}"},"c${i}"]`;
-  });
-  const request = `{"using":${JSON.stringify(USING)},"methodCalls":[${calls.join(",")}]}`;
+  const calls = Array.from({ length: 1 + Math.floor(next() * 4) }, (_, i) => randomCall(next, i));
+  const createdIds =
+    next() < 0.1
+      ? `,"createdIds":${pick(['{"k0":"aaaaaaaaaaaa"}', '{"k9":"b"}', '{"x":1}', "[]", "{}", "null"])}`
+      : "";
+  const request = `{"using":${JSON.stringify(USING)},"methodCalls":[${calls.join(",")}]${createdIds}}`;
   const mutation = next();
   if (mutation < 0.05) return request.slice(0, Math.floor(next() * request.length));
   if (mutation < 0.08)
@@ -300,46 +334,73 @@ function randomRequest(next: () => number): string {
   return request;
 }
 
-test("a fuzz of random and mutated requests: never a 5xx, always JMAP or problem+json, rules kept", async () => {
-  const server = await testServer();
-  const next = random(20261129);
-  const deadline = Date.now() + 4_000;
-  let sent = 0;
-  const quiet = console.error;
-  const logged: unknown[] = [];
-  console.error = (...args: unknown[]) => logged.push(args);
+/** The strategy ids a /set answer says it created, and those it says it destroyed. */
+function writesOf(responses: [string, Record<string, unknown>, string][]) {
+  const created: string[] = [];
+  const destroyed: string[] = [];
+  for (const [name, args] of responses) {
+    if (name !== SET) continue;
+    for (const entry of Object.values((args.created ?? {}) as Record<string, { id: string }>))
+      created.push(entry.id);
+    destroyed.push(...((args.destroyed ?? []) as string[]));
+  }
+  return { created, destroyed };
+}
+
+test("a fuzz of random and mutated requests: never a 5xx, answers that agree with the store, rules kept, all of it durable", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "fuzz-"));
   try {
-    for (; sent < 3_000 && Date.now() < deadline; sent += 1) {
-      const body = randomRequest(next);
-      const response = await server.post(body);
-      expect(response.status, body).toBeLessThan(500);
-      const answer = await response.json();
-      if (response.status === 200) {
-        expect(answer, body).toHaveProperty("methodResponses");
-        expect(answer, body).toHaveProperty("sessionState");
-        for (const [name, args] of answer.methodResponses) {
-          if (name === "error") expect(args.type, body).not.toBe("serverFail");
+    const server = await testServer([], dataDir);
+    const next = random(20261129);
+    // What the answers said: the ids that must exist now, in no particular order.
+    const model = new Set(server.store.strategies.keys());
+    const quiet = console.error;
+    const logged: unknown[] = [];
+    console.error = (...args: unknown[]) => logged.push(args);
+    let writes = 0;
+    try {
+      for (let sent = 0; sent < 1_500; sent += 1) {
+        const body = randomRequest(next);
+        const response = await server.post(body);
+        expect(response.status, body).toBeLessThan(500);
+        const answer = await response.json();
+        if (response.status === 200) {
+          expect(answer, body).toHaveProperty("methodResponses");
+          expect(answer, body).toHaveProperty("sessionState");
+          for (const [name, args] of answer.methodResponses) {
+            if (name === "error") expect(args.type, body).not.toBe("serverFail");
+          }
+          const { created, destroyed } = writesOf(answer.methodResponses);
+          for (const id of created) model.add(id);
+          for (const id of destroyed) model.delete(id);
+          writes += created.length + destroyed.length;
+        } else {
+          expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+          expect(answer).toMatchObject({ type: expect.any(String), status: response.status });
         }
-      } else {
-        expect(response.headers.get("Content-Type")).toBe("application/problem+json");
-        expect(answer).toMatchObject({ type: expect.any(String), status: response.status });
+        expect([...server.store.strategies.keys()].sort(), body).toEqual([...model].sort());
       }
+    } finally {
+      console.error = quiet;
     }
+    expect(logged).toEqual([]);
+    // Writes went through, and the store still keeps every rule.
+    expect(writes).toBeGreaterThan(50);
+    const names = new Set<string>();
+    for (const strategy of server.store.strategies.values()) {
+      expect(brokenRules(strategy), JSON.stringify(strategy)).toEqual([]);
+      expect(names.has(strategy.name)).toBe(false);
+      names.add(strategy.name);
+    }
+    const session = await server.app.request("http://mail.test/jmap/session", {
+      headers: { Authorization: ADMIN },
+    });
+    expect(session.status).toBe(200);
+    // What was answered was written: a restart reads back the same configuration.
+    const { store: reopened } = await openStore({ dataDir, adminPassword: ADMIN_PASSWORD });
+    expect([...reopened.strategies.entries()]).toEqual([...server.store.strategies.entries()]);
+    expect(reopened.outbound).toEqual(server.store.outbound);
   } finally {
-    console.error = quiet;
+    await rm(dataDir, { recursive: true, force: true });
   }
-  expect(logged).toEqual([]);
-  expect(sent).toBeGreaterThan(200);
-  // Some requests were writes that went through, and the store still keeps every rule.
-  expect(server.store.strategies.size).toBeGreaterThan(2);
-  const names = new Set<string>();
-  for (const strategy of server.store.strategies.values()) {
-    expect(brokenRules(strategy), JSON.stringify(strategy)).toEqual([]);
-    expect(names.has(strategy.name)).toBe(false);
-    names.add(strategy.name);
-  }
-  const session = await server.app.request("http://mail.test/jmap/session", {
-    headers: { Authorization: ADMIN },
-  });
-  expect(session.status).toBe(200);
-}, 20_000);
+}, 120_000);

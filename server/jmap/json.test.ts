@@ -12,12 +12,25 @@ describe("parseJson reads what JSON.parse reads", () => {
     expect(JSON.parse(JSON.stringify(parseJson(text)))).toEqual(JSON.parse(text));
   });
 
-  test.each(["", "{", '{"a":}', "[1,]", "01", "1.", '"\\x"', '"a\u0001"', "nul", "{} x", "'a'"])(
-    "refuses %j",
-    (text) => {
-      expect(() => parseJson(text)).toThrow(JsonSyntaxError);
-    },
-  );
+  test.each([
+    "",
+    "{",
+    '{"a":}',
+    "[1,]",
+    "01",
+    "1.",
+    '"\\x"',
+    '"a\u0001"',
+    "nul",
+    "{} x",
+    "'a'",
+    '"\\ud800x"',
+    '"x\\udc00"',
+    "1e400",
+    "\uFEFF{}",
+  ])("refuses %j", (text) => {
+    expect(() => parseJson(text)).toThrow(JsonSyntaxError);
+  });
 });
 
 test("a number written with a fraction or an exponent stays recognisable", () => {

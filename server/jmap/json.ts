@@ -4,24 +4,9 @@
 // have no prototype, so `__proto__` or `constructor` are ordinary keys (issue 9); and nesting
 // is bounded, so a hostile request cannot exhaust the stack further on.
 
-/** A number written in the JSON text with a fraction or an exponent. */
-export class JsonFloat {
-  constructor(
-    readonly value: number,
-    /** As written, e.g. "300000.0". */
-    readonly text: string,
-  ) {}
-}
+import { isJsonObject, JsonFloat, type JsonValue } from "../values";
 
-/** What a parsed value can be. Objects have a null prototype. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonFloat
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export { isJsonObject, JsonFloat, type JsonValue };
 
 /** The text is not JSON, or nests deeper than allowed. */
 export class JsonSyntaxError extends Error {
@@ -32,6 +17,7 @@ export class JsonSyntaxError extends Error {
 export const MAX_DEPTH = 128;
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ESCAPES: Record<string, string> = {
   '"': '"',
   "\\": "\\",
@@ -42,16 +28,6 @@ const ESCAPES: Record<string, string> = {
   r: "\r",
   t: "\t",
 };
-
-/** True for a plain JSON object from this parser (not an array, not a JsonFloat). */
-export function isJsonObject(value: unknown): value is { [key: string]: JsonValue } {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof JsonFloat)
-  );
-}
 
 /**
  * Parses `text` as one JSON value (RFC 8259), strictly: no trailing data, no control
@@ -82,6 +58,8 @@ export function parseJson(text: string, maxDepth = MAX_DEPTH): JsonValue {
       if (char === 0x22) {
         result += text.slice(start, at);
         at += 1;
+        // \ud800 alone is no character: serde refuses it, and so does Stalwart.
+        if (LONE_SURROGATE.test(result)) fail("Lone surrogate in a string");
         return result;
       }
       if (char < 0x20) fail("Control character in a string");
@@ -180,6 +158,8 @@ export function parseJson(text: string, maxDepth = MAX_DEPTH): JsonValue {
     at = NUMBER.lastIndex;
     const written = match[0];
     const value = Number(written);
+    // 1e400 is out of any number's range: refused, as serde refuses it.
+    if (!Number.isFinite(value)) fail("Number out of range");
     return /[.eE]/.test(written) ? new JsonFloat(value, written) : value;
   };
 
@@ -189,7 +169,8 @@ export function parseJson(text: string, maxDepth = MAX_DEPTH): JsonValue {
   return value;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading byte-order mark as text, where JSON does not allow it.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The body's bytes as UTF-8 text.

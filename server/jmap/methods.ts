@@ -9,6 +9,11 @@ import { resolveReferences } from "./references";
 
 export const MAX_CALLS_IN_REQUEST = 16;
 export const MAX_SIZE_REQUEST = 10_000_000;
+/**
+ * What a response may weigh, all calls together: a call whose answer would go over it gets a
+ * method error instead, so the others, and any write they made, are still answered.
+ */
+export const MAX_SIZE_RESPONSE = 50_000_000;
 export const KNOWN_CAPABILITIES = new Set([CORE_CAPABILITY, STALWART_CAPABILITY]);
 
 /** Test hooks only: failures to inject into settings reloads (see app.ts). */
@@ -74,7 +79,8 @@ function parseRequest(body: JsonValue, raw: string): ParsedRequest {
     if (!isJsonObject(createdIds)) throw notRequest(raw);
     created = new Map();
     for (const [creationId, id] of Object.entries(createdIds)) {
-      if (typeof id !== "string") throw notRequest(raw);
+      // Each value must be an id (reference §2: a malformed createdIds is notRequest).
+      if (typeof id !== "string" || decodeId(id) === null) throw notRequest(raw);
       created.set(creationId, id);
     }
   }
@@ -82,13 +88,39 @@ function parseRequest(body: JsonValue, raw: string): ParsedRequest {
   return { methodCalls: methodCalls as Invocation[], createdIds: created };
 }
 
-/** An administrator acts on any account; others only on their own (reference §8). */
-function checkAccount(args: Record<string, unknown>, user: User) {
+/**
+ * The account a call acts on: an administrator's may be any, others only their own
+ * (reference §8); missing or unparseable means "my own account" (reference §1).
+ */
+function accountOf(args: Record<string, unknown>, user: User): string {
   const { accountId } = args;
-  // Missing or unparseable means "my own account" (reference §1).
-  if (typeof accountId !== "string" || decodeId(accountId) === null) return;
-  if (accountId === user.accountId || user.isAdministrator) return;
+  if (typeof accountId !== "string" || decodeId(accountId) === null) return user.accountId;
+  if (accountId === user.accountId || user.isAdministrator) return accountId;
   throw new MethodFailure("forbidden", `You are not an owner of account ${accountId}`);
+}
+
+/**
+ * About what `value` weighs as JSON, in characters, walked without building the text; the
+ * walk stops at once past `limit` (and then answers more than `limit`).
+ */
+function weight(value: unknown, limit: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === "string") size += next.length + 2;
+    else if (Array.isArray(next)) {
+      size += next.length + 2;
+      for (const item of next) stack.push(item);
+    } else if (next !== null && typeof next === "object") {
+      for (const [key, item] of Object.entries(next)) {
+        size += key.length + 4;
+        stack.push(item);
+      }
+    } else size += 8;
+    if (size > limit) return size;
+  }
+  return size;
 }
 
 /**
@@ -115,13 +147,22 @@ export async function runRequest(
     createdIds: new Map(request.createdIds ?? []),
     reloadFailures,
   };
+  let budget = MAX_SIZE_RESPONSE;
   for (const [name, rawArgs, callId] of request.methodCalls) {
     try {
       const handler = methods.get(name);
       if (!handler) throw new MethodFailure("unknownMethod", name);
       const args = resolveReferences(rawArgs, methodResponses);
-      checkAccount(args, user);
-      methodResponses.push([name, await handler(args, context), callId]);
+      const result = await handler(args, { ...context, accountId: accountOf(args, user) });
+      const size = weight(result, budget);
+      if (size > budget) {
+        throw new MethodFailure(
+          "requestTooLarge",
+          "The response to this call is larger than the server is willing to send.",
+        );
+      }
+      budget -= size;
+      methodResponses.push([name, result, callId]);
     } catch (error) {
       let failure: MethodFailure;
       if (error instanceof MethodFailure) failure = error;
@@ -135,13 +176,9 @@ export async function runRequest(
     }
   }
   const response: JmapResponse = { methodResponses, sessionState: user.sessionState };
-  if (request.createdIds) {
-    // RFC 8620 §3.4: the request's map, extended with every id this request created.
-    return {
-      methodResponses,
-      createdIds: Object.fromEntries(context.createdIds),
-      sessionState: user.sessionState,
-    };
-  }
+  // RFC 8620 §3.4: the request's map, extended with every id this request created; as
+  // Stalwart sends it, after sessionState, and only when it holds something.
+  if (request.createdIds && context.createdIds.size > 0)
+    response.createdIds = Object.fromEntries(context.createdIds);
   return response;
 }

@@ -6,12 +6,15 @@ import {
   parseExpression,
   SINGLETON_ID,
 } from "../outbound-strategy";
-import { FORBIDDEN, MethodFailure } from "./errors";
+import { FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
 import type { MethodHandler } from "./methods";
 
 // Shared wire reference §10: x:MtaOutboundStrategy, a singleton whose `tls` expression picks a
 // TLS strategy by name for each delivery. It has no /query; it cannot be created or destroyed.
+
+/** maxObjectsInGet and maxObjectsInSet, as the session says for every object. */
+const MAX_OBJECTS = 500;
 
 const SINGLETON_ERROR: SetError = {
   type: "singleton",
@@ -39,6 +42,9 @@ const get: MethodHandler = (args, context) => {
   if (args.ids !== undefined && args.ids !== null) {
     if (!Array.isArray(args.ids) || !args.ids.every((id) => typeof id === "string"))
       throw new MethodFailure("invalidArguments", "ids must be an array of ids.");
+    // maxObjectsInGet holds for every object (reference §1, §12).
+    if (args.ids.length > MAX_OBJECTS)
+      throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
     ids = args.ids;
   }
   let properties: Set<string> | null = null;
@@ -63,6 +69,8 @@ const set: MethodHandler = async (args, context) => {
   const destroy = args.destroy ?? [];
   if (!isJsonObject(create) || !isJsonObject(update) || !Array.isArray(destroy))
     throw new MethodFailure("invalidArguments", "create, update and destroy are malformed.");
+  if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS)
+    throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
   if (
     Object.keys(update).length > 0 &&
     !context.permissions.has(OUTBOUND_STRATEGY_PERMISSIONS.update)

@@ -57,7 +57,8 @@ export function resolveReferences(
       throw new MethodFailure("invalidResultReference", `#${name} is not a result reference.`);
     }
     const source = previous.find(([, , callId]) => callId === value.resultOf);
-    if (!source || source[0] !== value.name) {
+    // Only the answers of /get, /query and /changes can be referred to, as on Stalwart.
+    if (!source || source[0] !== value.name || !/\/(get|query|changes)$/.test(source[0])) {
       throw invalidResultReference(value.resultOf, value.name);
     }
     try {

@@ -309,10 +309,11 @@ describe("x:MtaTlsStrategy/set update and destroy", () => {
     });
     expect(args.created).toHaveProperty("ok");
     expect(args.notCreated).toHaveProperty("bad");
+    const id = (args.created as { ok: { id: string } }).ok.id;
     expect(args.notUpdated).toEqual({
-      "#ok": { type: "willDestroy", description: "ID will be destroyed." },
+      [id]: { type: "willDestroy", description: "ID will be destroyed." },
     });
-    expect(args.destroyed).toEqual(["#ok"]);
+    expect(args.destroyed).toEqual([id]);
     expect(args).not.toHaveProperty("oldState");
     expect(args).not.toHaveProperty("newState");
   });

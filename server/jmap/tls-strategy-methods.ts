@@ -60,14 +60,14 @@ const get: MethodHandler = (args, context) => {
       const strategy = id === null ? undefined : all.get(id);
       if (strategy) found.push(strategy);
       else if (id === null) unparseable.push(raw);
-      else unknown.push(raw);
+      else unknown.push(id);
     }
   }
   let properties: Set<string> | null = null;
   if (args.properties !== undefined && args.properties !== null) {
-    const asked = stringArray(args.properties, "properties").filter(isProperty);
-    // [] means all (reference §4).
-    if (asked.length > 0) properties = new Set(asked);
+    const asked = stringArray(args.properties, "properties");
+    // [] means all; otherwise the known names, and id always (reference §4).
+    if (asked.length > 0) properties = new Set(asked.filter(isProperty));
   }
   return {
     accountId: context.accountId,
@@ -119,6 +119,12 @@ const set: MethodHandler = async (args, context) => {
   const destroyed: string[] = [];
   const notDestroyed = keyed<SetError>();
 
+  const createdNow = new Map<string, string>();
+  // "#k1" names a creation of this call too, or of an earlier call (RFC 8620 §5.3).
+  const resolve = (raw: string) =>
+    raw.startsWith("#") && createdNow.has(raw.slice(1))
+      ? (createdNow.get(raw.slice(1)) as string)
+      : resolveId(context, raw);
   await context.store.transaction(({ strategies }, newId) => {
     const byName = (name: string) => [...strategies.values()].find((s) => s.name === name);
 
@@ -154,28 +160,26 @@ const set: MethodHandler = async (args, context) => {
       const id = newId();
       strategies.set(id, toStrategy(id, draft.name as string, draft));
       created[clientId] = { id };
-      // Any later call of this request may name it "#clientId" (RFC 8620 §5.3).
-      context.createdIds.set(clientId, id);
+      createdNow.set(clientId, id);
     }
 
     // Ids that cannot be parsed are dropped silently (reference §5).
-    const willDestroy = new Set(
-      destroyIds.map((raw) => resolveId(context, raw)).filter((id) => id !== null),
-    );
+    const willDestroy = new Set(destroyIds.map(resolve).filter((id) => id !== null));
+    // Answers are keyed by the id, a "#k1" creation reference resolved (RFC 8620 §5.3).
     for (const [rawId, patch] of Object.entries(update)) {
-      const id = resolveId(context, rawId);
+      const id = resolve(rawId);
       if (id === null) continue;
       if (willDestroy.has(id)) {
-        notUpdated[rawId] = { type: "willDestroy", description: "ID will be destroyed." };
+        notUpdated[id] = { type: "willDestroy", description: "ID will be destroyed." };
         continue;
       }
       const current = strategies.get(id);
       if (!current) {
-        notUpdated[rawId] = { type: "notFound" };
+        notUpdated[id] = { type: "notFound" };
         continue;
       }
       if (!isJsonObject(patch)) {
-        notUpdated[rawId] = INVALID_KEY;
+        notUpdated[id] = INVALID_KEY;
         continue;
       }
       const draft: Draft = { ...current };
@@ -185,20 +189,22 @@ const set: MethodHandler = async (args, context) => {
         if (error) break;
       }
       if (error) {
-        notUpdated[rawId] = error;
+        notUpdated[id] = error;
         continue;
       }
       strategies.set(id, toStrategy(id, current.name, draft));
-      updated[rawId] = null;
+      updated[id] = null;
     }
 
     for (const rawId of destroyIds) {
-      const id = resolveId(context, rawId);
+      const id = resolve(rawId);
       if (id === null) continue;
-      if (strategies.delete(id)) destroyed.push(rawId);
-      else notDestroyed[rawId] = { type: "notFound" };
+      if (strategies.delete(id)) destroyed.push(id);
+      else notDestroyed[id] = { type: "notFound" };
     }
   });
+  // Once stored, and only then, later calls may name them "#clientId" (RFC 8620 §5.3).
+  for (const [clientId, id] of createdNow) context.createdIds.set(clientId, id);
 
   // Empty maps are omitted, and there is no oldState/newState (reference §5).
   const response: Record<string, unknown> = { accountId: context.accountId };
@@ -230,16 +236,48 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-const CONDITIONS = new Map<string, (name: string, value: string) => boolean>([
-  ["name", (name, value) => name === value],
-  ["nameIsGreaterThan", (name, value) => compareBytes(name, value) > 0],
-  ["nameIsGreaterThanOrEqual", (name, value) => compareBytes(name, value) >= 0],
-  ["nameIsLessThan", (name, value) => compareBytes(name, value) < 0],
-  ["nameIsLessThanOrEqual", (name, value) => compareBytes(name, value) <= 0],
+/** The name conditions of a filter (reference §6), folded: AND of any number costs O(1). */
+interface NameBounds {
+  equal: string | null;
+  /** No name matches (two different exact names, say). */
+  isEmpty: boolean;
+  lower: { value: string; isInclusive: boolean } | null;
+  upper: { value: string; isInclusive: boolean } | null;
+}
+
+const RANGES = new Map<string, { side: "lower" | "upper"; isInclusive: boolean }>([
+  ["nameIsGreaterThan", { side: "lower", isInclusive: false }],
+  ["nameIsGreaterThanOrEqual", { side: "lower", isInclusive: true }],
+  ["nameIsLessThan", { side: "upper", isInclusive: false }],
+  ["nameIsLessThanOrEqual", { side: "upper", isInclusive: true }],
 ]);
 
-function compileFilter(filter: unknown): Predicate[] {
-  if (filter === undefined || filter === null) return [];
+function foldCondition(bounds: NameBounds, key: string, value: unknown): void {
+  const range = RANGES.get(key);
+  if (typeof value !== "string" || (key !== "name" && !range)) {
+    throw new MethodFailure(
+      "unsupportedFilter",
+      `Filter on property ${key} is not supported or invalid`,
+    );
+  }
+  if (!range) {
+    if (bounds.equal !== null && bounds.equal !== value) bounds.isEmpty = true;
+    bounds.equal = value;
+    return;
+  }
+  const current = bounds[range.side];
+  const next = { value, isInclusive: range.isInclusive };
+  if (current === null) {
+    bounds[range.side] = next;
+    return;
+  }
+  // Keep the tighter bound: the greater lower one, the smaller upper one.
+  const order = compareBytes(value, current.value) * (range.side === "lower" ? 1 : -1);
+  if (order > 0 || (order === 0 && !range.isInclusive)) bounds[range.side] = next;
+}
+
+function foldFilter(filter: unknown, bounds: NameBounds): void {
+  if (filter === undefined || filter === null) return;
   if (!isJsonObject(filter))
     throw new MethodFailure("invalidArguments", "filter must be an object.");
   if (Object.hasOwn(filter, "operator")) {
@@ -247,18 +285,31 @@ function compileFilter(filter: unknown): Predicate[] {
       throw new MethodFailure("unsupportedFilter", "Only AND is supported in filters");
     if (!Array.isArray(filter.conditions))
       throw new MethodFailure("invalidArguments", "conditions must be an array.");
-    return filter.conditions.flatMap(compileFilter);
+    for (const condition of filter.conditions) foldFilter(condition, bounds);
+    return;
   }
-  return Object.entries(filter).map(([key, value]): Predicate => {
-    const condition = CONDITIONS.get(key);
-    if (!condition || typeof value !== "string") {
-      throw new MethodFailure(
-        "unsupportedFilter",
-        `Filter on property ${key} is not supported or invalid`,
-      );
+  for (const [key, value] of Object.entries(filter)) foldCondition(bounds, key, value);
+}
+
+/** A predicate over names, or null when every name matches. */
+function compileFilter(filter: unknown): Predicate | null {
+  const bounds: NameBounds = { equal: null, isEmpty: false, lower: null, upper: null };
+  foldFilter(filter, bounds);
+  if (bounds.isEmpty) return () => false;
+  const { equal, lower, upper } = bounds;
+  if (equal === null && lower === null && upper === null) return null;
+  return ({ name }) => {
+    if (equal !== null && name !== equal) return false;
+    if (lower) {
+      const order = compareBytes(name, lower.value);
+      if (order < 0 || (order === 0 && !lower.isInclusive)) return false;
     }
-    return (strategy) => condition(strategy.name, value);
-  });
+    if (upper) {
+      const order = compareBytes(name, upper.value);
+      if (order > 0 || (order === 0 && !upper.isInclusive)) return false;
+    }
+    return true;
+  };
 }
 
 type Order = { property: "id" | "name"; isAscending: boolean };
@@ -275,10 +326,13 @@ function sortOrder(sort: unknown): Order {
   const { property, isAscending = true } = sort[0];
   if (property === "id" || property === "name")
     return { property, isAscending: isAscending !== false };
-  throw new MethodFailure(
-    "unsupportedSort",
-    `Property ${typeof property === "string" ? property : JSON.stringify(property)} is not supported for sorting`,
-  );
+  const shown =
+    typeof property === "string"
+      ? property
+      : property instanceof JsonFloat
+        ? property.text
+        : JSON.stringify(property);
+  throw new MethodFailure("unsupportedSort", `Property ${shown} is not supported for sorting`);
 }
 
 /**
@@ -316,11 +370,10 @@ function integer(value: unknown, argument: string, fallback: number): number {
 
 const query: MethodHandler = (args, context) => {
   requirePermission(context, TLS_STRATEGY_PERMISSIONS.query);
-  const predicates = compileFilter(args.filter);
+  const predicate = compileFilter(args.filter);
   const order = sortOrder(args.sort);
   const sorted = sortedBy(context.store.strategies, order.property);
-  const matches =
-    predicates.length === 0 ? sorted : sorted.filter((s) => predicates.every((p) => p(s)));
+  const matches = predicate === null ? sorted : sorted.filter(predicate);
   const ids = matches.map((s) => s.id);
   if (!order.isAscending) ids.reverse();
 

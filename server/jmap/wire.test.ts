@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { compareIds } from "../ids";
 import { ADMIN, ORIGIN, testServer, USING } from "../test-support";
 
 // Issue 9 §1: the embedded server answers as Stalwart v0.16 does, to the byte. One row per
@@ -131,9 +132,38 @@ describe("createdIds and creation ids across calls (reference §2, RFC 8620 §3.
       ],
     });
     const body = await response.json();
-    expect(Object.keys(body)).toEqual(["methodResponses", "createdIds", "sessionState"]);
+    // As Stalwart sends it: after sessionState.
+    expect(Object.keys(body)).toEqual(["methodResponses", "sessionState", "createdIds"]);
     expect(body.createdIds).toEqual({ pre, k1: expect.stringMatching(/^[a-z792013]{12}$/) });
-    expect(body.methodResponses[1][1]).toEqual({ accountId: "b", updated: { "#pre": null } });
+    // A creation reference is resolved: the answer names the id.
+    expect(body.methodResponses[1][1]).toEqual({ accountId: "b", updated: { [pre]: null } });
+  });
+
+  test("§2 createdIds that holds nothing is not sent back; a malformed one is notRequest", async () => {
+    const server = await testServer();
+    const empty = await server.post({
+      using: USING,
+      createdIds: {},
+      methodCalls: [[GET, { ids: [] }, "a"]],
+    });
+    expect(await empty.json()).not.toHaveProperty("createdIds");
+    const bad = await server.post({
+      using: USING,
+      createdIds: { pre: "!!bad" },
+      methodCalls: [],
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).type).toBe("urn:ietf:params:jmap:error:notRequest");
+  });
+
+  test("§2 ids created by a settings reload join createdIds", async () => {
+    const server = await testServer();
+    const response = await server.post({
+      using: USING,
+      createdIds: {},
+      methodCalls: [["x:Action/set", { create: { r1: { "@type": "ReloadSettings" } } }, "a"]],
+    });
+    expect((await response.json()).createdIds).toEqual({ r1: expect.any(String) });
   });
 
   test("§2 without createdIds in the request, none in the answer", async () => {
@@ -155,15 +185,15 @@ describe("createdIds and creation ids across calls (reference §2, RFC 8620 §3.
       [GET, { ids: ["#k2"] }, "e"],
     ]);
     const created = responses[0]?.[1] as { created: { k2: { id: string } } } | undefined;
-    const id = created?.created.k2.id;
-    expect(responses[1]?.[1]).toEqual({ accountId: "b", updated: { "#k2": null } });
+    const id = created?.created.k2.id as string;
+    expect(responses[1]?.[1]).toEqual({ accountId: "b", updated: { [id]: null } });
     expect(responses[2]?.[1]).toEqual({
       accountId: "b",
       list: [{ tlsTimeout: 90_000, id }],
       notFound: [],
     });
-    expect(responses[3]?.[1]).toEqual({ accountId: "b", destroyed: ["#k2"] });
-    expect(responses[4]?.[1]).toEqual({ accountId: "b", list: [], notFound: ["#k2"] });
+    expect(responses[3]?.[1]).toEqual({ accountId: "b", destroyed: [id] });
+    expect(responses[4]?.[1]).toEqual({ accountId: "b", list: [], notFound: [id] });
   });
 });
 
@@ -410,5 +440,143 @@ describe("method errors (reference §12)", () => {
       type: "invalidResultReference",
       description: `Result reference to q1#${QUERY} not found.`,
     });
+  });
+});
+
+describe("limits and caps (reference §4, §6, §12)", () => {
+  async function withMany(count: number) {
+    const server = await testServer();
+    await server.store.transaction(({ strategies }, newId) => {
+      for (let i = 0; i < count; i += 1) {
+        const id = newId();
+        strategies.set(id, {
+          name: `s-${String(i).padStart(5, "0")}`,
+          allowInvalidCerts: false,
+          dane: "optional",
+          description: null,
+          mtaSts: "optional",
+          startTls: "optional",
+          mtaStsTimeout: 300_000,
+          tlsTimeout: 180_000,
+          id,
+        });
+      }
+    });
+    return server;
+  }
+
+  test("§6 a query answers at most 5000 ids, and says so with limit", async () => {
+    const server = await withMany(5_010);
+    const { args } = await server.one(QUERY, { position: 0, calculateTotal: true });
+    expect((args.ids as string[]).length).toBe(5_000);
+    expect(args).toMatchObject({ total: 5_012, limit: 5_000 });
+  });
+
+  test("§4 ids: null returns at most 500 strategies, in ascending id order", async () => {
+    const server = await withMany(510);
+    const { args } = await server.one(GET, { ids: null, properties: ["name"] });
+    const list = args.list as { id: string }[];
+    expect(list).toHaveLength(500);
+    expect(list.map((s) => s.id)).toEqual([...list.map((s) => s.id)].sort(compareIds));
+  });
+
+  test("§4 explicit ids are answered in request order, duplicates kept", async () => {
+    const server = await testServer();
+    const a = await server.create({ name: "a" });
+    const b = await server.create({ name: "b" });
+    const { args } = await server.one(GET, { ids: [b, a, b], properties: ["name"] });
+    expect((args.list as { name: string }[]).map((s) => s.name)).toEqual(["b", "a", "b"]);
+  });
+
+  test("§4 properties naming only unknown properties answers the id alone", async () => {
+    const server = await testServer();
+    const { args } = await server.one(GET, { ids: null, properties: ["nope"] });
+    expect(Object.keys((args.list as object[])[0] ?? {})).toEqual(["id"]);
+  });
+
+  test("§7 #properties and #destroy take references too", async () => {
+    const server = await testServer();
+    const id = await server.create({ name: "doomed" });
+    const responses = await server.call([
+      [QUERY, { filter: { name: "doomed" }, position: 0 }, "q"],
+      [GET, { ids: [], "#properties": { resultOf: "q", name: QUERY, path: "/ids" } }, "g"],
+      [SET, { "#destroy": { resultOf: "q", name: QUERY, path: "/ids" } }, "d"],
+    ]);
+    expect(responses[1]?.[0]).toBe(GET);
+    expect(responses[2]?.[1]).toEqual({ accountId: "b", destroyed: [id] });
+  });
+
+  test("§7 only the answers of /get and /query can be referred to", async () => {
+    const server = await testServer();
+    const [, second] = await server.call([
+      [SET, { create: { a: { name: "made" } } }, "s"],
+      [GET, { "#ids": { resultOf: "s", name: SET, path: "/created/a/id" } }, "g"],
+    ]);
+    expect(second?.[1]).toEqual({
+      type: "invalidResultReference",
+      description: `Result reference to s#${SET} not found.`,
+    });
+  });
+
+  test.each([
+    ["x:MtaOutboundStrategy/get", { ids: Array.from({ length: 501 }, () => "singleton") }],
+    ["x:MtaOutboundStrategy/set", { destroy: Array.from({ length: 501 }, (_, i) => `d${i}`) }],
+    ["x:Action/get", { ids: Array.from({ length: 501 }, (_, i) => `a${i}`) }],
+    ["x:Action/set", { destroy: Array.from({ length: 501 }, (_, i) => `a${i}`) }],
+  ])("§12 %s over 500 ids is requestTooLarge too", async (method, args) => {
+    const server = await testServer();
+    expect((await server.one(method, args)).args.type).toBe("requestTooLarge");
+  });
+
+  test("§12 problem details keep Stalwart's key order", async () => {
+    const server = await testServer();
+    const calls = Array.from({ length: 17 }, (_, i) => [GET, {}, `c${i}`]);
+    const tooMany = await server.post({ using: USING, methodCalls: calls });
+    expect(Object.keys(await tooMany.json())).toEqual(["type", "status", "detail", "limit"]);
+    const notFound = await server.app.request(`${ORIGIN}/nope`);
+    expect(Object.keys(await notFound.json())).toEqual(["type", "status", "title", "detail"]);
+  });
+
+  test("an answer too large to send is a method error; the write before it is still answered", async () => {
+    const server = await testServer();
+    const big = await server.create({ name: "big", description: "x".repeat(2_000_000) });
+    const responses = await server.call([
+      [SET, { create: { small: { name: "small" } } }, "s"],
+      [GET, { ids: Array.from({ length: 40 }, () => big), properties: ["description"] }, "g"],
+    ]);
+    expect(responses[0]?.[1]).toMatchObject({ created: { small: {} } });
+    expect(responses[1]).toEqual([
+      "error",
+      {
+        type: "requestTooLarge",
+        description: "The response to this call is larger than the server is willing to send.",
+      },
+      "g",
+    ]);
+  });
+
+  test("350,000 AND conditions fold into the tightest bounds", async () => {
+    const server = await withMany(2_000);
+    const conditions = Array.from({ length: 350_000 }, (_, i) =>
+      i % 2
+        ? { nameIsGreaterThan: "s-" }
+        : { nameIsLessThan: `s-${String(200 - (i % 100)).padStart(5, "0")}` },
+    );
+    const { args } = await server.one(QUERY, {
+      filter: {
+        operator: "AND",
+        conditions: [...conditions, { nameIsGreaterThanOrEqual: "s-00010" }],
+      },
+      position: 0,
+      calculateTotal: true,
+    });
+    // s-00010 … s-00101: the greatest lower bound and the least upper bound win.
+    expect(args.total).toBe(92);
+    const exact = await server.one(QUERY, {
+      filter: { operator: "AND", conditions: [{ name: "s-00001" }, { name: "s-00002" }] },
+      position: 0,
+      calculateTotal: true,
+    });
+    expect(exact.args.total).toBe(0);
   });
 });
