@@ -282,6 +282,10 @@ export function uniqueName(label: string): string {
 
 export const LIST_PATH = "/settings/mta/outbound/tls-strategies";
 
+/** The list row of the strategy named `name`; its actions are found inside it by role. */
+export const rowOf = (page: Page, name: string) =>
+  page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
+
 export async function signIn(
   page: Page,
   server: TestServer,
@@ -293,7 +297,10 @@ export async function signIn(
   await page.getByLabel("Username", { exact: true }).fill(account.username);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
+  // Each view has its own level-1 heading; the list's is "TLS Strategies".
+  if (path === LIST_PATH)
+    await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
+  else await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 
 /** Counts the JMAP requests the page sends, and those that would change something (/set). */

@@ -2,6 +2,7 @@ import {
   apiClient,
   expect,
   LIST_PATH,
+  rowOf,
   seedStrategies,
   serverForThisFile,
   signIn,
@@ -160,11 +161,9 @@ test("the view survives a reload, Back and a shared link; a page past the end sh
       .first()
       .click({ modifiers: ["ControlOrMeta"] }),
   ]);
-  // Credentials live in each tab's sessionStorage only: the new tab asks for them, then
-  // opens the strategy the link pointed at.
-  await tab.getByLabel("Username", { exact: true }).fill(server.admin.username);
-  await tab.getByLabel("Password", { exact: true }).fill(server.admin.password);
-  await tab.getByRole("button", { name: "Sign in" }).click();
+  // The new tab gets the sign-in from this one (no sign-in page) and opens the strategy the
+  // link pointed at.
+  await expect(tab.getByRole("heading", { name: `Edit “${names[100]}”` })).toBeVisible();
   await expect(tab).toHaveURL(server.url(href ?? ""));
   await expect(tab.getByRole("heading", { name: `Edit “${names[100]}”` })).toBeVisible();
   await expect(page).toHaveURL(/page=3/);
@@ -243,7 +242,7 @@ test("Duplicate opens the create form with the values and an empty name, from a 
   ]);
   await signIn(page, server);
   await search(page).fill(original);
-  await page.getByRole("link", { name: `Duplicate ${original}` }).click();
+  await rowOf(page, original).getByRole("link", { name: "Duplicate" }).click();
   await expect(page.getByRole("heading", { name: `Duplicate “${original}”` })).toBeVisible();
   await expect(page.getByLabel("Name")).toHaveValue("");
   await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Partner");
@@ -284,4 +283,56 @@ test("Refresh shows what changed on the server, and so does returning after 30 s
   await page.clock.fastForward(21_000);
   await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
   await expect(page.getByRole("link", { name: `${group}-b`, exact: true })).toBeVisible();
+});
+
+test("Select all that match covers the whole search; the delete goes in batches of maxObjectsInSet with progress", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const group = `${uniqueName("all")}-`;
+  const many = Array.from({ length: 1_100 }, (_, i) => `${group}${String(i).padStart(4, "0")}`);
+  const ids: Record<string, string> = {};
+  // The server takes up to maxObjectsInSet (500) creations per call.
+  for (let start = 0; start < many.length; start += 500)
+    Object.assign(ids, await seedStrategies(server, many.slice(start, start + 500)));
+  await signIn(page, server);
+  await search(page).fill(group);
+  await expect(page.getByText("Showing 1–25 of 1,100 strategies")).toBeVisible();
+  await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
+  await expect(page.getByText("25 selected")).toBeVisible();
+  await page.getByRole("button", { name: "Select all 1,100 strategies that match" }).click();
+  await expect(
+    page.getByText(`All 1,100 strategies that match “${group}” are selected`),
+  ).toBeVisible();
+  await expect(page.getByRole("button", { name: "Delete selected (1,100)" })).toBeEnabled();
+
+  // Someone else deletes one meanwhile: it is reported by name, the others go.
+  const gone = many[777] as string;
+  await apiClient(server).call([
+    { id: "d", name: "x:MtaTlsStrategy/set", args: { destroy: [ids[gone] as string] } },
+  ]);
+  // Each batch takes a moment, so the progress can be seen.
+  const batches: number[] = [];
+  await page.route("**/jmap/", async (route) => {
+    const body = route.request().postData() ?? "";
+    const destroy = /"destroy":\[([^\]]*)\]/.exec(body);
+    if (destroy) {
+      batches.push((destroy[1] ?? "").split(",").length);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    await route.continue();
+  });
+  await page.getByRole("button", { name: "Delete selected (1,100)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete 1,100 strategies?" });
+  await expect(dialog.getByRole("listitem")).toHaveCount(1_100);
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(dialog.getByRole("status")).toHaveText("500 of 1,100 strategies sent");
+  await expect(
+    page.getByRole("status").filter({ hasText: "Deleted 1,099 strategies." }),
+  ).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText(
+    `“${gone}”: it no longer exists (someone may have deleted it already).`,
+  );
+  expect(batches).toEqual([500, 500, 100]);
+  await expect(page.getByText(`No strategy name starts with “${group}”.`)).toBeVisible();
 });

@@ -2,6 +2,7 @@ import {
   expect,
   expectNoAxeViolations,
   LIST_PATH,
+  rowOf,
   serverForThisFile,
   signIn,
   test,
@@ -76,7 +77,7 @@ test("a creator may create and duplicate; a remover may delete", { tag: "@embedd
 }) => {
   await signIn(page, server, server.users.creator);
   await expect(page.getByRole("link", { name: "Create strategy" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Duplicate default" })).toBeVisible();
+  await expect(rowOf(page, "default").getByRole("link", { name: "Duplicate" })).toBeVisible();
   await expect(page.getByRole("checkbox")).toHaveCount(0);
   await page.getByRole("button", { name: "Sign out" }).click();
 

@@ -79,5 +79,6 @@ test("an API key declared in users.json signs in", { tag: "@embedded" }, async (
   await page.getByLabel("API key", { exact: true }).fill("robot-api-key-0123456789");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
-  await expect(page.getByRole("banner")).toContainText("API key");
+  // The header names the account the key belongs to, as the session's `username` says.
+  await expect(page.getByRole("banner")).toContainText("robot");
 });

@@ -422,7 +422,7 @@ describe("static files", () => {
     const dir = await mkdtemp(join(tmpdir(), "static-"));
     await writeFile(
       join(dir, "index.html"),
-      "<!doctype html><title>TLS</title><div id=root></div>",
+      '<!doctype html><html lang="en"><title>TLS</title><div id=root></div></html>',
     );
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, "assets"));
@@ -474,6 +474,25 @@ describe("static files", () => {
     expect(await other.json()).toMatchObject({ status: 404, title: "Not Found" });
     const tooDeep = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies/a/b`);
     expect(tooDeep.status).toBe(404);
+  });
+
+  test("the remembered theme is on <html> before the first paint; anything else is ignored", async () => {
+    const app = await withStatic();
+    for (const [cookie, expected] of [
+      ["stalwart-tls-theme=dark", '<html lang="en" data-theme="dark">'],
+      ["other=1; stalwart-tls-theme=light", '<html lang="en" data-theme="light">'],
+      ["stalwart-tls-theme=%22%3E%3Cscript%3E", '<html lang="en"><title>'],
+      ["", '<html lang="en"><title>'],
+    ] as const) {
+      for (const path of ["/", "/index.html", "/settings/mta/outbound/tls-strategies", "/nope"]) {
+        const response = await app.request(`${ORIGIN}${path}`, {
+          headers: { Accept: "text/html", ...(cookie ? { Cookie: cookie } : {}) },
+        });
+        expect(await response.text()).toContain(expected);
+        // A cache must not hand one admin's theme to another.
+        expect(response.headers.get("Vary")).toContain("Cookie");
+      }
+    }
   });
 
   test("source maps are not served unless asked for", async () => {

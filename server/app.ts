@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
+import { getCookie } from "hono/cookie";
 import { proxy } from "hono/proxy";
 import { secureHeaders } from "hono/secure-headers";
 import type { ProblemDetails } from "../src/jmap/protocol";
@@ -27,6 +28,9 @@ const METHODS: ReadonlyMap<string, MethodHandler> = new Map([
   ...outboundStrategyMethods,
   ...actionMethods,
 ]);
+
+/** The page's theme cookie: "light" or "dark"; none follows the system (src/components/theme.tsx). */
+const THEME_COOKIE = "stalwart-tls-theme";
 
 /** The page's routes: anything else that is not a file or the API is a 404. */
 const PAGE_ROUTE = /^\/(sign-in|settings\/mta\/outbound\/tls-strategies(\/[^/]+)?)?\/?$/;
@@ -337,6 +341,24 @@ function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
       onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
     }),
   );
+  let index: Promise<string> | undefined;
+  const page = async (c: Context, status: 200 | 404) => {
+    index ??= readFile(join(root, "index.html"), "utf8");
+    c.header("Cache-Control", "no-cache");
+    c.header("Vary", "Cookie");
+    // The theme the admin chose is on <html> before anything is drawn: no flash of the other.
+    const theme = getCookie(c, THEME_COOKIE);
+    const html = await index;
+    return c.html(
+      theme === "light" || theme === "dark"
+        ? html.replace('<html lang="en">', `<html lang="en" data-theme="${theme}">`)
+        : html,
+      status,
+    );
+  };
+  // index.html only ever goes out through page(), which puts the admin's theme on it.
+  app.get("/", (c) => page(c, 200));
+  app.get("/index.html", (c) => page(c, 200));
   app.use(
     "*",
     serveStatic({
@@ -348,12 +370,6 @@ function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
         ),
     }),
   );
-  let index: Promise<string> | undefined;
-  const page = async (c: Context, status: 200 | 404) => {
-    index ??= readFile(join(root, "index.html"), "utf8");
-    c.header("Cache-Control", "no-cache");
-    return c.html(await index, status);
-  };
   // The page's routes are the UI's: index.html. Other paths are 404s; a browser still gets
   // the page, which says "Page not found", with the 404 status.
   app.get("*", async (c, next) => {

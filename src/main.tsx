@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Router } from "wouter";
 import { App } from "./app/router";
+import { applyTheme, readTheme } from "./components/theme";
 import { TransportError } from "./jmap/errors";
 import { AnnouncementProvider } from "./session/announcements";
 import { ApplyProvider } from "./session/apply";
@@ -22,6 +23,9 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+// The server already put the theme on <html>; the development server does not.
+applyTheme(readTheme());
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");

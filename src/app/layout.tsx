@@ -1,14 +1,16 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Link, Redirect, useLocation, useSearch } from "wouter";
 import { ShownText } from "../components/shown-text";
+import { ThemeSelect } from "../components/theme";
+import { ViewNoticesProvider } from "../components/view-heading";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { editPath, LIST_PATH } from "../features/tls-strategies/paths";
 import { cachedName, OBJECT } from "../features/tls-strategies/queries";
 import { UnauthorizedError } from "../jmap/errors";
 import { Announcements } from "../session/announcements";
 import { type ObjectLink, PendingApplyNotice } from "../session/apply";
-import { useAuth } from "../session/auth";
+import { sessionQuery, useAuth } from "../session/auth";
 import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
 
 function signInPath(location: { pathname: string; search: string }) {
@@ -25,6 +27,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const search = useSearch();
   const queryClient = useQueryClient();
   const { confirmLeave } = useNavigationGuard();
+  // Who is signed in, as the server names them: also for an API key (session `username`).
+  const session = useQuery({
+    ...sessionQuery(client as NonNullable<typeof client>),
+    enabled: client !== null,
+  });
   // Where a failed reload's object can be opened: TLS strategies only, by name when known.
   const tlsStrategyLink: ObjectLink = (objectId) => {
     if (objectId.object !== OBJECT) return null;
@@ -75,9 +82,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
       <header className="app-header">
         <span className="brand">Stalwart</span>
         <div className="account">
+          <ThemeSelect />
           <span className="username">
             {client.credentials.kind === "basic" ? (
               <ShownText text={client.credentials.username} />
+            ) : session.data ? (
+              <ShownText text={session.data.username} />
             ) : (
               "API key"
             )}
@@ -111,10 +121,16 @@ export function AppLayout({ children }: { children: ReactNode }) {
             </li>
           </ol>
         </nav>
-        <h1>TLS Strategies</h1>
-        <Announcements />
-        <PendingApplyNotice objectLink={tlsStrategyLink} />
-        {children}
+        <ViewNoticesProvider
+          notices={
+            <>
+              <Announcements />
+              <PendingApplyNotice objectLink={tlsStrategyLink} />
+            </>
+          }
+        >
+          {children}
+        </ViewNoticesProvider>
       </main>
     </div>
   );

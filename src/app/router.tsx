@@ -1,5 +1,6 @@
 import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch } from "wouter";
+import { FocusViewHeadingOnNavigation, ViewHeading } from "../components/view-heading";
 import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
 import { TlsStrategyList } from "../features/tls-strategies/tls-strategy-list";
 import { AppLayout } from "./layout";
@@ -58,7 +59,7 @@ function NotFoundPage() {
   return (
     <main className="page">
       <title>Page not found · Stalwart</title>
-      <h1>Page not found</h1>
+      <ViewHeading>Page not found</ViewHeading>
       <p>
         There is nothing at this address. <Link href={LIST_PATH}>Go to TLS Strategies</Link>.
       </p>
@@ -67,6 +68,15 @@ function NotFoundPage() {
 }
 
 export function App() {
+  return (
+    <>
+      <FocusViewHeadingOnNavigation />
+      <Routes />
+    </>
+  );
+}
+
+function Routes() {
   return (
     <Switch>
       <Route path="/">

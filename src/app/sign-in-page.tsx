@@ -1,4 +1,6 @@
 import { Redirect, useLocation, useSearchParams } from "wouter";
+import { ThemeSelect } from "../components/theme";
+import { ViewHeading } from "../components/view-heading";
 import { LIST_PATH } from "../features/tls-strategies/paths";
 import { useAuth } from "../session/auth";
 import { SignInForm } from "../session/sign-in-form";
@@ -19,7 +21,7 @@ export function SignInPage() {
   return (
     <main className="sign-in">
       <title>Sign in · Stalwart TLS Strategies</title>
-      <h1>Sign in to Stalwart</h1>
+      <ViewHeading>Sign in to Stalwart</ViewHeading>
       <p className="subtitle">Manage TLS strategies for message delivery.</p>
       <SignInForm
         onSignIn={async (credentials) => {
@@ -27,6 +29,9 @@ export function SignInPage() {
           navigate(next, { replace: true });
         }}
       />
+      <div className="sign-in-theme">
+        <ThemeSelect />
+      </div>
     </main>
   );
 }

@@ -12,6 +12,7 @@ import {
   type PendingChange,
   pendingMark,
   recordPendingChange,
+  recordPendingChanges,
   type StoredApplyFailure,
   usePendingState,
 } from "./pending-changes";
@@ -56,6 +57,8 @@ export interface SaveWithReload {
     mark: number,
     unreadable?: unknown,
   ) => Promise<void>;
+  /** Several changes saved without a reload (a bulk delete): recorded in one write. */
+  savedAll: (changes: readonly PendingChange[]) => Promise<void>;
   /** The save failed; the reload may still have run (shared wire reference §11). */
   notSaved: (
     reload: ReloadOutcome | undefined,
@@ -119,6 +122,7 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
         else if (unreadable !== undefined)
           await markApplyFailed(target, unknownOutcome(unreadable));
       },
+      savedAll: (changes) => recordPendingChanges(target, changes),
       notSaved: async (reload, mark, unreadable) => {
         if (unreadable !== undefined) await markApplyFailed(target, unknownOutcome(unreadable));
         if (!reload) return;

@@ -6,6 +6,8 @@ import {
   Suspense,
   useCallback,
   useContext,
+  useEffect,
+  useEffectEvent,
   useMemo,
   useRef,
   useState,
@@ -13,13 +15,22 @@ import {
 import * as z from "zod/mini";
 import { type Credentials, JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
+import { hasUnsavedWork } from "./navigation-guard";
+import {
+  canAskOpenTabs,
+  connectToOpenTabs,
+  holdSignedInLock,
+  type OpenTabs,
+  withoutSecret,
+} from "./tab-sign-in";
 
 const SignInDialog = lazy(() =>
   import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
 );
 
-// Credentials live in sessionStorage only: they survive a reload of this tab, never reach
-// another tab or outlive the browser session, and are never written to localStorage.
+// Credentials live in sessionStorage only: they survive a reload of this tab, never outlive
+// the browser session, and are never written to localStorage. A new tab of the same browser
+// gets them from an open, signed-in tab, in memory over a BroadcastChannel (tab-sign-in.ts).
 const STORAGE_KEY = "stalwart-tls-strategies.credentials";
 const SESSION_URL_KEY = "stalwart-tls-strategies.session-url";
 
@@ -44,6 +55,14 @@ function loadCredentials(): Credentials | null {
   } catch {
     return null;
   }
+}
+
+const keepCredentials = (credentials: Credentials) =>
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+
+function forgetCredentials() {
+  sessionStorage.removeItem(STORAGE_KEY);
+  sessionStorage.removeItem(SESSION_URL_KEY);
 }
 
 export const accountQuery = (client: JmapClient) =>
@@ -78,34 +97,69 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
+/**
+ * Where a tab opened without credentials of its own stands: looking for a signed-in tab
+ * (`querying`, renders nothing: a few milliseconds), waiting for its answer (`asking`, at most
+ * ANSWER_TIMEOUT_MS, says "Signing in…"), or `done`.
+ */
+type OpenTabsCheck = "querying" | "asking" | "done";
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [client, setClient] = useState(() => {
     const credentials = loadCredentials();
     return credentials ? newClient(credentials) : null;
   });
+  const [openTabsCheck, setOpenTabsCheck] = useState<OpenTabsCheck>(() =>
+    client === null && canAskOpenTabs() ? "querying" : "done",
+  );
+  // Another tab signed out while this one held unsaved work: the page stays, its secret is gone.
+  const [isDropped, setIsDropped] = useState(false);
   const [isAskingAgain, setIsAskingAgain] = useState(false);
   const waiting = useRef<((isSignedIn: boolean) => void)[]>([]);
+  const openTabs = useRef<OpenTabs | null>(null);
+
+  // The client whose credentials this tab may hand to a new tab; while there is one, the tab
+  // holds the signed-in lock, so new tabs know to ask.
+  const sharedClient = client !== null && !isDropped ? client : null;
+  const shared = useRef(sharedClient);
+  useEffect(() => {
+    shared.current = sharedClient;
+    if (sharedClient) return holdSignedInLock();
+  }, [sharedClient]);
+
+  const endReauthentication = useCallback((isSignedIn: boolean) => {
+    setIsAskingAgain(false);
+    for (const resolve of waiting.current.splice(0)) resolve(isSignedIn);
+  }, []);
 
   const signIn = useCallback(
     async (credentials: Credentials) => {
       const candidate = newClient(credentials);
       // Session and permissions in parallel: both are needed before the first page shows.
-      const [, account] = await Promise.all([candidate.session(), candidate.account()]);
+      const [session, account] = await Promise.all([candidate.session(), candidate.account()]);
       queryClient.clear();
       queryClient.setQueryData(accountQuery(candidate).queryKey, account);
-      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+      keepCredentials(credentials);
       setClient(candidate);
+      setIsDropped(false);
+      openTabs.current?.announceSignIn(credentials, session.username);
     },
     [queryClient],
   );
 
-  const signOut = useCallback(() => {
-    sessionStorage.removeItem(STORAGE_KEY);
-    sessionStorage.removeItem(SESSION_URL_KEY);
+  const endSession = useCallback(() => {
+    forgetCredentials();
     setClient(null);
+    setIsDropped(false);
     queryClient.clear();
   }, [queryClient]);
+
+  const signOut = useCallback(() => {
+    // A tab whose credentials were already dropped by another tab's sign-out has none to end.
+    if (shared.current) openTabs.current?.announceSignOut();
+    endSession();
+  }, [endSession]);
 
   const reauthenticate = useCallback(() => {
     setIsAskingAgain(true);
@@ -121,21 +175,100 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }
       if (credentials && client) {
         const candidate = newClient(credentials);
-        const [, account] = await Promise.all([candidate.session(), candidate.account()]);
+        const [session, account] = await Promise.all([candidate.session(), candidate.account()]);
         client.setCredentials(credentials);
-        sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+        keepCredentials(credentials);
         queryClient.setQueryData(accountQuery(client).queryKey, account);
+        setIsDropped(false);
+        openTabs.current?.announceSignIn(credentials, session.username);
       }
-      setIsAskingAgain(false);
-      for (const resolve of waiting.current.splice(0)) resolve(credentials !== null);
+      endReauthentication(credentials !== null);
     },
-    [client, queryClient],
+    [client, queryClient, endReauthentication],
   );
+
+  // --- Other tabs of this page (tab-sign-in.ts) ---
+
+  /** Signs this tab in with another tab's credentials, if it has no client of its own. */
+  const adopt = useEffectEvent((credentials: Credentials) => {
+    setOpenTabsCheck("done");
+    if (client) return;
+    // The other tab verified them; like a reload, this tab does not check them again.
+    queryClient.clear();
+    keepCredentials(credentials);
+    setClient(newClient(credentials));
+    setIsDropped(false);
+  });
+
+  /** New credentials for the user this tab is signed in as (or was, before a drop). */
+  const renew = useEffectEvent((target: JmapClient, credentials: Credentials) => {
+    if (client !== target) return;
+    target.setCredentials(credentials);
+    keepCredentials(credentials);
+    setIsDropped(false);
+    if (waiting.current.length > 0) endReauthentication(true);
+  });
+
+  const onSignedInElsewhere = useEffectEvent((credentials: Credentials, username: string) => {
+    if (!client) return adopt(credentials);
+    // Authoritative for this tab only when it is signed in as the same user.
+    const target = client;
+    void target.session().then(
+      (session) => {
+        if (session.username === username) renew(target, credentials);
+      },
+      () => undefined,
+    );
+  });
+
+  const onSignedOutElsewhere = useEffectEvent(() => {
+    if (!client || isDropped) return;
+    if (hasUnsavedWork() || waiting.current.length > 0) {
+      // Work on the page: like a 401, sign in over it. The secret goes at once, in memory too.
+      forgetCredentials();
+      client.setCredentials(withoutSecret(client.credentials));
+      setIsDropped(true);
+      void reauthenticate();
+      return;
+    }
+    // The app layout sees no client and goes to the sign-in page, then back here.
+    endSession();
+  });
+
+  const signInFromOpenTabs = useEffectEvent(async (tabs: OpenTabs | null) => {
+    if (openTabsCheck === "done") return;
+    const credentials = await tabs?.askCredentials(() => setOpenTabsCheck("asking"));
+    // Closed meanwhile (StrictMode's second mount asks again).
+    if (tabs !== openTabs.current) return;
+    if (credentials) adopt(credentials);
+    else setOpenTabsCheck("done");
+  });
+
+  useEffect(() => {
+    const tabs = connectToOpenTabs({
+      shareableCredentials: () => shared.current?.credentials ?? null,
+      onSignedIn: (credentials, username) => onSignedInElsewhere(credentials, username),
+      onSignedOut: () => onSignedOutElsewhere(),
+    });
+    openTabs.current = tabs;
+    void signInFromOpenTabs(tabs);
+    return () => {
+      openTabs.current = null;
+      tabs?.close();
+    };
+  }, []);
 
   const value = useMemo(
     () => ({ client, signIn, signOut, reauthenticate, isReauthenticating }),
     [client, signIn, signOut, reauthenticate, isReauthenticating],
   );
+  if (openTabsCheck === "querying") return null;
+  if (openTabsCheck === "asking")
+    return (
+      <p role="status" className="placeholder">
+        Signing in…
+      </p>
+    );
   return (
     <AuthContext value={value}>
       {children}

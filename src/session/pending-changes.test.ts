@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { afterApply, type PendingChange, scopeOf, withChange } from "./pending-changes";
+import type { JmapClient } from "../jmap/client";
+import {
+  afterApply,
+  type PendingChange,
+  readPending,
+  recordPendingChanges,
+  scopeOf,
+  withChange,
+} from "./pending-changes";
 
 const strategy = (kind: PendingChange["kind"], changes: PendingChange["changes"] = []) => ({
   object: "MtaTlsStrategy",
@@ -92,4 +100,20 @@ test("a reload applies what was recorded before it was sent, never what came aft
       3,
     ),
   ).toEqual({ changes: [late], nextSeq: 5 });
+});
+
+test("many changes recorded at once merge in order, as if recorded one by one", async () => {
+  const session = { apiUrl: "https://mail.example.org/jmap/", username: "bulk-test" };
+  const client = { session: async () => session } as unknown as JmapClient;
+  const created = { ...strategy("created"), id: "n1", name: "new-one" };
+  const deleted = (id: string, name: string) => ({ ...strategy("deleted"), id, name });
+  await recordPendingChanges(client, [created, deleted("d1", "old-1")]);
+  await recordPendingChanges(client, [deleted("n1", "new-one"), deleted("d2", "old-2")]);
+  const state = readPending(scopeOf(session));
+  // Created then deleted was never applied; each change took its own sequence number.
+  expect(state.changes.map((c) => [c.id, c.kind, c.seq])).toEqual([
+    ["d1", "deleted", 2],
+    ["d2", "deleted", 4],
+  ]);
+  expect(state.nextSeq).toBe(5);
 });

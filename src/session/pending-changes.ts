@@ -243,11 +243,21 @@ async function update(key: string, change: (state: PendingState) => PendingState
 
 /** Records a change the page just saved, for the server and user of `client`. */
 export async function recordPendingChange(client: JmapClient, change: PendingChange) {
-  await update(scopeOf(await client.session()), (state) => ({
-    ...state,
-    nextSeq: state.nextSeq + 1,
-    changes: withChange(state.changes, { ...change, seq: state.nextSeq }),
-  }));
+  await recordPendingChanges(client, [change]);
+}
+
+/**
+ * Records changes the page just saved, in order, in one write (one lock, one `storage` event
+ * for the other tabs): a bulk delete of thousands of strategies costs one write, not one each.
+ */
+export async function recordPendingChanges(client: JmapClient, changes: readonly PendingChange[]) {
+  if (changes.length === 0) return;
+  await update(scopeOf(await client.session()), (state) => {
+    let list = state.changes;
+    let seq = state.nextSeq;
+    for (const change of changes) list = withChange(list, { ...change, seq: seq++ });
+    return { ...state, nextSeq: seq, changes: list };
+  });
 }
 
 /** The last recorded change's number: a reload sent now applies everything up to it. */

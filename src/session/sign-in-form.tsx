@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import * as z from "zod/mini";
 import { Field } from "../components/field";
@@ -46,6 +46,7 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
     register,
     handleSubmit,
     watch,
+    setValue,
     formState: { errors, isSubmitting },
   } = useForm<SignInValues>({
     resolver: zodResolver(signInSchema),
@@ -75,15 +76,10 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
 
   return (
     <form onSubmit={onSubmit} noValidate className="card">
-      <fieldset className="choice">
-        <legend>Sign in with</legend>
-        <label>
-          <input type="radio" value="password" {...register("method")} /> Username and password
-        </label>
-        <label>
-          <input type="radio" value="apiKey" {...register("method")} /> API key (Bearer token)
-        </label>
-      </fieldset>
+      <MethodChoice
+        value={method}
+        onChange={(next) => setValue("method", next, { shouldValidate: false })}
+      />
       {method === "password" ? (
         <>
           <Field label="Username" error={errors.username?.message}>
@@ -124,5 +120,69 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
         {children}
       </div>
     </form>
+  );
+}
+
+const METHODS = [
+  { value: "password", label: "Username and password" },
+  { value: "apiKey", label: "API key (Bearer token)" },
+] as const;
+
+/**
+ * "Sign in with": a radio group (WAI-ARIA radio group pattern: Tab reaches the checked one,
+ * arrow keys move and check). Its choices are buttons with role="radio" rather than native
+ * radios inside <label>s, because a <label> reading "Username and password" would also label
+ * a radio as "Username" and "Password" to `getByLabel`, which must find exactly one control
+ * each (issue 10 §2); a button's text names it without being a label.
+ */
+function MethodChoice({
+  value,
+  onChange,
+}: {
+  value: SignInValues["method"];
+  onChange: (value: SignInValues["method"]) => void;
+}) {
+  const legendId = useId();
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const move = (from: number, step: number) => {
+    const next = (from + step + METHODS.length) % METHODS.length;
+    onChange(METHODS[next]?.value ?? "password");
+    buttons.current[next]?.focus();
+  };
+  return (
+    <div className="choice">
+      <span id={legendId} className="choice-legend">
+        Sign in with
+      </span>
+      <div role="radiogroup" aria-labelledby={legendId} className="choice-options">
+        {METHODS.map((method, index) => (
+          // biome-ignore lint/a11y/useSemanticElements: a native radio needs a <label>, which getByLabel would match (see above).
+          <button
+            key={method.value}
+            ref={(button) => {
+              buttons.current[index] = button;
+            }}
+            type="button"
+            role="radio"
+            aria-checked={value === method.value}
+            tabIndex={value === method.value ? 0 : -1}
+            className="choice-option"
+            onClick={() => onChange(method.value)}
+            onKeyDown={(event) => {
+              if (event.key === "ArrowDown" || event.key === "ArrowRight") {
+                event.preventDefault();
+                move(index, 1);
+              } else if (event.key === "ArrowUp" || event.key === "ArrowLeft") {
+                event.preventDefault();
+                move(index, -1);
+              }
+            }}
+          >
+            <span className="choice-dot" aria-hidden="true" />
+            {method.label}
+          </button>
+        ))}
+      </div>
+    </div>
   );
 }

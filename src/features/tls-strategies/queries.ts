@@ -106,6 +106,58 @@ export async function fetchTlsStrategy(
   return responses.get("g", getResponseSchema).list.find((s) => s.id === id) ?? null;
 }
 
+/**
+ * The id and name of every strategy a search matches, in the list's order (shared wire
+ * reference §6–7): queries of maxObjectsInGet ids, each with a /get of their names by result
+ * reference, as many pairs per request as maxCallsInRequest allows, until a query comes back
+ * short. A snapshot: strategies created or deleted meanwhile may be missed or gone.
+ * Rejects like client.call (transport, 401, method errors).
+ */
+export async function fetchMatchingNames(
+  client: JmapClient,
+  view: Pick<PageQuery, "search" | "sort">,
+): Promise<Map<string, string>> {
+  const { maxObjectsInGet, maxCallsInRequest } = await client.session();
+  const pairsPerRequest = Math.max(1, Math.floor(maxCallsInRequest / 2));
+  const names = new Map<string, string>();
+  for (let position = 0; ; ) {
+    const calls: MethodCall[] = [];
+    for (let pair = 0; pair < pairsPerRequest; pair += 1) {
+      const query = {
+        id: `q${pair}`,
+        name: QUERY,
+        args: {
+          ...(view.search === "" ? {} : { filter: prefixRange(view.search) }),
+          sort: [SORTS[view.sort].comparator],
+          position: position + pair * maxObjectsInGet,
+          limit: maxObjectsInGet,
+        },
+      };
+      calls.push(query, {
+        id: `g${pair}`,
+        name: GET,
+        args: { "#ids": resultOf(query, "/ids"), properties: ["id", "name"] },
+      });
+    }
+    const responses = await client.call(calls);
+    for (let pair = 0; pair < pairsPerRequest; pair += 1) {
+      const { ids } = responses.get(`q${pair}`, queryResponseSchema);
+      const { list } = responses.get(`g${pair}`, nameListSchema);
+      const byId = new Map(list.map((entry) => [entry.id, entry.name]));
+      for (const id of ids) {
+        const name = byId.get(id);
+        if (name !== undefined) names.set(id, name);
+      }
+      if (ids.length < maxObjectsInGet) return names;
+    }
+    position += pairsPerRequest * maxObjectsInGet;
+  }
+}
+
+const nameListSchema = z.looseObject({
+  list: z.array(z.looseObject({ id: z.string(), name: z.string() })),
+});
+
 export const tlsStrategyQueries = {
   all: () => ["tls-strategies"] as const,
   lists: () => ["tls-strategies", "list"] as const,
@@ -253,13 +305,19 @@ async function setThenRefresh(
   sets: Record<string, unknown>[],
   refresh: PageQuery | undefined,
   apply = false,
+  /**
+   * `oneCallPerRequest`: each /set in a request of its own, so `onAnswered` can report
+   * progress between them (a bulk delete); otherwise as few requests as maxCallsInRequest
+   * allows. `onAnswered(count)`: how many /set calls have been answered so far.
+   */
+  options: { oneCallPerRequest?: boolean; onAnswered?: (count: number) => void } = {},
 ) {
   const { maxCallsInRequest } = await client.session();
   const tail = [
     ...(refresh ? pageCalls(refresh, "r") : []),
     ...(apply ? [reloadSettingsCall()] : []),
   ];
-  const perRequest = Math.max(1, maxCallsInRequest - tail.length);
+  const perRequest = options.oneCallPerRequest ? 1 : Math.max(1, maxCallsInRequest - tail.length);
   const answers: SetAnswer[] = [];
   let responses: MethodResponses | undefined;
   // Normally one request; only more /set calls than a request may hold take several.
@@ -270,6 +328,7 @@ async function setThenRefresh(
     responses = await client.call(isLast ? [...calls, ...tail] : calls);
     const answered = responses;
     answers.push(...chunk.map((_, index) => readSet(answered, `s${index}`)));
+    options.onAnswered?.(answers.length);
   }
   let refreshed: { view: PageView; page: TlsStrategyPage } | undefined;
   if (refresh && responses) {
@@ -332,6 +391,8 @@ function useChangeEffects(client: JmapClient) {
         mark,
         reload && "unreadable" in reload ? reload.unreadable : undefined,
       ),
+    savedAll: (changes: Omit<PendingChange, "object">[]) =>
+      effects.savedAll(changes.map((change) => ({ object: OBJECT, ...change }))),
     notSaved: (reload: ReloadOutcome | UnreadableReload | undefined, mark: number) =>
       effects.notSaved(
         reload && "unreadable" in reload ? undefined : reload,
@@ -472,8 +533,9 @@ export interface DestroyOutcome {
 }
 
 /**
- * Destroys any number of strategies in one request: one /set per `maxObjectsInSet` ids
- * (shared wire reference §5), each item succeeding or failing on its own.
+ * Destroys any number of strategies: one /set per `maxObjectsInSet` ids (shared wire
+ * reference §5), in one request, or with `onProgress` one request per /set; each item
+ * succeeds or fails on its own.
  */
 export function useDestroyTlsStrategies(client: JmapClient) {
   const queryClient = useQueryClient();
@@ -483,11 +545,17 @@ export function useDestroyTlsStrategies(client: JmapClient) {
       ids,
       names = new Map(),
       refresh,
+      onProgress,
     }: {
       ids: string[];
       /** The names the admin saw, for the pending list; the cache fills in the others. */
       names?: ReadonlyMap<string, string>;
       refresh?: PageQuery;
+      /**
+       * Called after each batch of maxObjectsInSet ids is answered, with how many ids were
+       * sent so far and how many in all. With a callback, each batch is a request of its own.
+       */
+      onProgress?: (sent: number, total: number) => void;
     }): Promise<DestroyOutcome> => {
       const { maxObjectsInSet } = await client.session();
       const batches: Record<string, unknown>[] = [];
@@ -495,7 +563,11 @@ export function useDestroyTlsStrategies(client: JmapClient) {
         batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
       }
       const before = new Map(ids.map((id) => [id, cachedStrategy(queryClient, id)]));
-      const { answers, refreshed } = await setThenRefresh(client, batches, refresh);
+      const { answers, refreshed } = await setThenRefresh(client, batches, refresh, false, {
+        oneCallPerRequest: onProgress !== undefined,
+        onAnswered: (count) =>
+          onProgress?.(Math.min(ids.length, count * maxObjectsInSet), ids.length),
+      });
       const results = answers.flatMap((answer) => ("result" in answer ? [answer.result] : []));
       const refusal = answers.find((answer) => "error" in answer);
       const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
@@ -512,20 +584,20 @@ export function useDestroyTlsStrategies(client: JmapClient) {
         },
         refreshed,
       );
-      for (const id of ids.filter((id) => destroyed.has(id))) {
-        const strategy = before.get(id);
-        await effects.saved(
-          {
-            id,
-            name: names.get(id) ?? strategy?.name ?? id,
-            kind: "deleted",
-            changes: [],
-            values: strategy ? valuesInWords(strategy) : undefined,
-          },
-          undefined,
-          0,
-        );
-      }
+      await effects.savedAll(
+        ids
+          .filter((id) => destroyed.has(id))
+          .map((id) => {
+            const strategy = before.get(id);
+            return {
+              id,
+              name: names.get(id) ?? strategy?.name ?? id,
+              kind: "deleted" as const,
+              changes: [],
+              values: strategy ? valuesInWords(strategy) : undefined,
+            };
+          }),
+      );
       if (destroyed.size === 0 && refusal && "error" in refusal) throw refusal.error;
       const refusedError = refusal && "error" in refusal ? refusal.error : undefined;
       return {

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useLocation, useSearchParams } from "wouter";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName } from "../../components/shown-text";
+import { ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useJmapClient } from "../../session/auth";
@@ -115,11 +116,23 @@ export function TlsStrategyCreatePage() {
   }
 
   return (
-    <section aria-labelledby="create-heading">
+    <section>
       <title>
         {`${original ? `Duplicate “${isolatedText(original.name)}”` : "Create strategy"} · TLS Strategies · Stalwart`}
       </title>
-      <h2 id="create-heading" className="wrap-anywhere">
+      <ViewHeader
+        headingClassName="wrap-anywhere"
+        subtitle={
+          original ? (
+            <>
+              The new strategy starts with the values of <QuotedName name={original.name} />. Give
+              it a name.
+            </>
+          ) : (
+            "A new TLS strategy starts with Stalwart's defaults. Give it a name."
+          )
+        }
+      >
         {original ? (
           <>
             Duplicate <QuotedName name={original.name} />
@@ -127,13 +140,7 @@ export function TlsStrategyCreatePage() {
         ) : (
           "Create strategy"
         )}
-      </h2>
-      {original ? (
-        <p className="subtitle">
-          The new strategy starts with the values of <QuotedName name={original.name} />. Give it a
-          name.
-        </p>
-      ) : null}
+      </ViewHeader>
       {content}
     </section>
   );

@@ -4,6 +4,7 @@ import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName, ShownText } from "../../components/shown-text";
+import { ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
@@ -71,15 +72,16 @@ export function TlsStrategyEditPage({ id }: { id: string }) {
   }
   if (detail.isError) {
     return (
-      <Notice tone="error">
-        <p>
-          Could not load this strategy.{" "}
-          {describeError(detail.error, { permission: TLS_STRATEGY_PERMISSIONS.get })}
-        </p>
-        <button type="button" className="button" onClick={() => detail.refetch()}>
-          Try again
-        </button>
-      </Notice>
+      <section>
+        <title>Could not load · TLS Strategies · Stalwart</title>
+        <ViewHeader>Could not load this strategy</ViewHeader>
+        <Notice tone="error">
+          <p>{describeError(detail.error, { permission: TLS_STRATEGY_PERMISSIONS.get })}</p>
+          <button type="button" className="button" onClick={() => detail.refetch()}>
+            Try again
+          </button>
+        </Notice>
+      </section>
     );
   }
   if (detail.data === null && isFresh) return <NotFound id={id} />;
@@ -95,7 +97,7 @@ function NotFound({ id, name }: { id: string; name?: string }) {
   return (
     <section className="placeholder">
       <title>Strategy not found · TLS Strategies · Stalwart</title>
-      <h2>Strategy not found</h2>
+      <ViewHeader>Strategy not found</ViewHeader>
       <p>
         {name === undefined ? (
           <>
@@ -402,19 +404,21 @@ function EditStrategy({
       : null;
 
   return (
-    <section aria-labelledby="edit-heading">
+    <section>
       <title>{`${isolatedText(loaded.name)} · TLS Strategies · Stalwart`}</title>
-      <div className="toolbar">
-        <h2 id="edit-heading" className="wrap-anywhere">
-          {isReadOnly ? "" : "Edit "}
-          <QuotedName name={loaded.name} />
-        </h2>
-        {permissions.canCreate ? (
-          <Link href={duplicatePath(loaded.id)} className="button">
-            Duplicate
-          </Link>
-        ) : null}
-      </div>
+      <ViewHeader
+        headingClassName="wrap-anywhere"
+        actions={
+          permissions.canCreate ? (
+            <Link href={duplicatePath(loaded.id)} className="button">
+              Duplicate
+            </Link>
+          ) : null
+        }
+      >
+        {isReadOnly ? "" : "Edit "}
+        <QuotedName name={loaded.name} />
+      </ViewHeader>
       <UsageNotice name={loaded.name} usage={usage} />
       {isReadOnly && permissions.isKnown ? (
         <Notice tone="info">

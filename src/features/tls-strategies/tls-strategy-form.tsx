@@ -164,6 +164,7 @@ export function TlsStrategyForm({
     getValues,
     setError,
     setValue,
+    setFocus,
     formState: { errors, isSubmitting },
   } = useForm<TlsStrategyFormInput, unknown, TlsStrategyFormOutput>({
     resolver: zodResolver(isEdit ? editFormSchema : createFormSchema),
@@ -307,19 +308,22 @@ export function TlsStrategyForm({
         : current === fallback;
     if (isDefault || isReadOnly) return null;
     return (
+      // Named by its text, not aria-label: an aria-label would label it to `getByLabel`, so
+      // "DANE" would find this button as well as the DANE select (issue 10 §2).
       <button
         type="button"
         className="link-button"
-        aria-label={`Reset ${FIELDS[name].label} to default`}
-        onClick={() =>
+        onClick={() => {
           setValue(name as FieldName, fallback as never, {
             shouldDirty: true,
             shouldValidate: true,
             shouldTouch: true,
-          })
-        }
+          });
+          // The button goes away with the difference: focus the field it reset.
+          setFocus(name as FieldName);
+        }}
       >
-        Reset to default
+        Reset<span className="visually-hidden"> {FIELDS[name].label}</span> to default
       </button>
     );
   };
@@ -526,7 +530,7 @@ export function TlsStrategyForm({
         aria-labelledby="security-review-heading"
         className="card review"
       >
-        <h3 id="security-review-heading">Security review</h3>
+        <h2 id="security-review-heading">Security review</h2>
         {/* Always present, so that the first finding to appear is announced too. */}
         <div aria-live="polite">
           {findings.length === 0 ? (

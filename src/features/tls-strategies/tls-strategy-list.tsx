@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { QuotedName, revealHidden, ShownText } from "../../components/shown-text";
+import { focusViewHeading, ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useAnnouncements } from "../../session/announcements";
@@ -26,6 +27,7 @@ import {
 import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
 import {
   type DestroyOutcome,
+  fetchMatchingNames,
   OBJECT,
   outboundQueries,
   tlsStrategyQueries,
@@ -48,17 +50,17 @@ const SECURITY_SETTINGS = [
   "mtaStsTimeout",
 ] as const satisfies readonly TlsStrategyProperty[];
 
-/** The settings of a strategy that are not Stalwart's defaults. */
-function differencesFromDefaults(strategy: TlsStrategy): string[] {
-  return SECURITY_SETTINGS.filter((key) => strategy[key] !== STRATEGY_DEFAULTS[key]).map(
-    (key) => FIELDS[key].label,
-  );
+/** The settings of a strategy that are not Stalwart's defaults, in the list's order. */
+function differingSettings(strategy: TlsStrategy): (typeof SECURITY_SETTINGS)[number][] {
+  return SECURITY_SETTINGS.filter((key) => strategy[key] !== STRATEGY_DEFAULTS[key]);
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
 const numbers = new Intl.NumberFormat("en");
+const strategies = (count: number) =>
+  `${numbers.format(count)} ${count === 1 ? "strategy" : "strategies"}`;
 
-function PolicyCell({ value }: { value: TlsStrategy["dane"] }) {
+function PolicyBadge({ value }: { value: TlsStrategy["dane"] }) {
   return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
 }
 
@@ -83,12 +85,33 @@ function describeDestroyFailure(error: { type: string; description?: string }): 
   return error.description ?? error.type;
 }
 
+const LIST_TITLE = "TLS Strategies";
+
+/** The heading of every state of the list, with what it is about and Create strategy. */
+function ListHeader({ canCreate }: { canCreate: boolean }) {
+  return (
+    <ViewHeader
+      subtitle="How Stalwart secures outbound delivery: STARTTLS, DANE, MTA-STS, certificates and timeouts."
+      actions={
+        canCreate ? (
+          <Link href={CREATE_PATH} className="button button-primary">
+            Create strategy
+          </Link>
+        ) : null
+      }
+    >
+      {LIST_TITLE}
+    </ViewHeader>
+  );
+}
+
 export function TlsStrategyList() {
   const permissions = usePermissions();
   if (!permissions.canView) {
     return (
       <section className="placeholder">
         <title>Not allowed · TLS Strategies · Stalwart</title>
+        <ViewHeader>{LIST_TITLE}</ViewHeader>
         <h2>You may not view TLS strategies</h2>
         <p>
           Your account needs the “sysMtaTlsStrategyGet” and “sysMtaTlsStrategyQuery” permissions to
@@ -99,6 +122,15 @@ export function TlsStrategyList() {
   }
   return <StrategyList />;
 }
+
+/** Which strategies are ticked: by id, with the name shown when asking to delete them. */
+interface Selection {
+  names: Map<string, string>;
+  /** Set when "Select all … that match" filled it: the search it covered and its size then. */
+  allMatching: { search: string; total: number } | null;
+}
+
+const NOTHING_SELECTED: Selection = { names: new Map(), allMatching: null };
 
 function StrategyList() {
   const client = useJmapClient();
@@ -118,9 +150,19 @@ function StrategyList() {
   const destroy = useDestroyTlsStrategies(client);
 
   const [searchText, setSearchText] = useState(view.search);
-  const [selected, setSelected] = useState<Map<string, string>>(() => new Map());
+  const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
+  const selected = selection.names;
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
+  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [isSelectingAll, setIsSelectingAll] = useState(false);
+  const [selectAllError, setSelectAllError] = useState<string | null>(null);
+  // Bumped when a delete finishes: focus goes to the heading once the dialog has closed.
+  const [deletesDone, setDeletesDone] = useState(0);
   const { announce, clear: clearAnnouncement } = useAnnouncements();
+
+  useEffect(() => {
+    if (deletesDone > 0) focusViewHeading();
+  }, [deletesDone]);
 
   // Back/Forward or a shared link changes the search: show it in the box.
   const lastUrlSearch = useRef(view.search);
@@ -173,68 +215,86 @@ function StrategyList() {
   const isPageSelected = pageIds.length > 0 && selectedOnPage === pageIds.length;
 
   const toggle = (strategy: TlsStrategy) =>
-    setSelected((current) => {
-      const next = new Map(current);
-      if (next.has(strategy.id)) next.delete(strategy.id);
-      else next.set(strategy.id, strategy.name);
-      return next;
+    setSelection((current) => {
+      const names = new Map(current.names);
+      if (names.has(strategy.id)) names.delete(strategy.id);
+      else names.set(strategy.id, strategy.name);
+      return { names, allMatching: null };
     });
 
   const togglePage = () =>
-    setSelected((current) => {
-      const next = new Map(current);
+    setSelection((current) => {
+      const names = new Map(current.names);
       for (const strategy of data?.strategies ?? []) {
-        if (isPageSelected) next.delete(strategy.id);
-        else next.set(strategy.id, strategy.name);
+        if (isPageSelected) names.delete(strategy.id);
+        else names.set(strategy.id, strategy.name);
       }
-      return next;
+      return { names, allMatching: null };
     });
+
+  const selectAllMatching = () => {
+    setIsSelectingAll(true);
+    setSelectAllError(null);
+    const search = view.search;
+    void withReauthentication(() => fetchMatchingNames(client, view))
+      .then((names) =>
+        setSelection((current) => ({
+          names: new Map([...current.names, ...names]),
+          allMatching: { search, total: names.size },
+        })),
+      )
+      .catch((error: unknown) =>
+        setSelectAllError(`Could not select every matching strategy: ${describeError(error)}`),
+      )
+      .finally(() => setIsSelectingAll(false));
+  };
 
   const confirmDelete = () => {
     const names = new Map(selected);
+    setProgress({ sent: 0, total: names.size });
     void withReauthentication(() =>
-      destroy.mutateAsync({ ids: [...names.keys()], names, refresh: view }),
+      destroy.mutateAsync({
+        ids: [...names.keys()],
+        names,
+        refresh: view,
+        onProgress: (sent, total) => setProgress({ sent, total }),
+      }),
     )
       .then((result) => {
         announce(<DestroyReport outcome={result} names={names} />);
         // What the server reports gone leaves the selection; what it refused stays, to retry.
-        setSelected(
-          new Map(
+        setSelection({
+          names: new Map(
             result.failed
               .filter(({ error }) => error.type !== "notFound")
               .map(({ id }) => [id, names.get(id) ?? id]),
           ),
-        );
+          allMatching: null,
+        });
         setIsConfirmingDelete(false);
+        setDeletesDone((count) => count + 1);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => setProgress(null));
   };
 
   const first = data ? data.position + 1 : 0;
   const last = data ? data.position + data.strategies.length : 0;
   const pageHref = (page: number) => LIST_PATH + listSearch({ ...view, page });
+  const canSelectAllMatching =
+    data !== undefined && isPageSelected && data.total > selected.size && !selection.allMatching;
 
   return (
-    <section aria-labelledby="list-heading">
+    <section className="list-view">
       <title>
         {view.page > 1
           ? `TLS Strategies (page ${view.page}) · Stalwart`
           : "TLS Strategies · Stalwart"}
       </title>
-      <div className="toolbar">
-        <div>
-          <h2 id="list-heading">Strategies</h2>
-          <p className="subtitle">Manage TLS strategies for message delivery.</p>
-        </div>
-        {permissions.canCreate ? (
-          <Link href={CREATE_PATH} className="button button-primary">
-            Create strategy
-          </Link>
-        ) : null}
-      </div>
+      <ListHeader canCreate={permissions.canCreate} />
 
       <div className="list-controls">
-        <div className="field field-inline">
+        <div className="field field-inline field-search">
           <label htmlFor="strategy-search">Search by name</label>
           <input
             id="strategy-search"
@@ -252,9 +312,6 @@ function StrategyList() {
               }
             }}
           />
-          <p id="strategy-search-help" className="field-help">
-            Finds names that start with what you type (case-sensitive). Escape clears.
-          </p>
         </div>
         <div className="field field-inline">
           <label htmlFor="strategy-sort">Sort by</label>
@@ -284,33 +341,39 @@ function StrategyList() {
             ))}
           </select>
         </div>
-        <button
-          type="button"
-          className="button"
-          onClick={() => list.refetch()}
-          disabled={list.isFetching}
-        >
-          {list.isFetching && !list.isPending ? "Refreshing…" : "Refresh"}
-        </button>
-        {permissions.canReloadSettings ? (
+        <div className="list-buttons">
           <button
             type="button"
             className="button"
-            aria-describedby="reload-settings-help"
-            onClick={() => void reload.apply()}
-            disabled={reload.isApplying}
+            onClick={() => list.refetch()}
+            disabled={list.isFetching}
           >
-            {reload.isApplying ? "Reloading…" : "Reload settings"}
+            {list.isFetching && !list.isPending ? "Refreshing…" : "Refresh"}
           </button>
-        ) : null}
+          {permissions.canReloadSettings ? (
+            <button
+              type="button"
+              className="button"
+              aria-describedby="reload-settings-help"
+              onClick={() => void reload.apply()}
+              disabled={reload.isApplying}
+            >
+              {reload.isApplying ? "Reloading…" : "Reload settings"}
+            </button>
+          ) : null}
+        </div>
       </div>
-      {permissions.canReloadSettings ? (
-        <p id="reload-settings-help" className="field-help">
-          Stalwart delivers with saved changes only once its settings are reloaded. Reload settings
-          applies every saved change, including those made by other admins or tools, which this page
-          cannot list.
-        </p>
-      ) : null}
+      <p id="strategy-search-help" className="field-help list-help">
+        Search finds names that start with what you type (case-sensitive); Escape clears it.
+        {permissions.canReloadSettings ? (
+          <span id="reload-settings-help">
+            {" "}
+            Stalwart delivers with saved changes only once its settings are reloaded: Reload
+            settings applies every saved change, including those made by other admins or tools,
+            which this page cannot list.
+          </span>
+        ) : null}
+      </p>
 
       {list.isPending ? (
         <p role="status" className="placeholder">
@@ -359,126 +422,123 @@ function StrategyList() {
           <div className="selection-bar">
             <p className="count" aria-live="polite">
               {data.strategies.length > 0
-                ? `Showing ${numbers.format(first)}–${numbers.format(last)} of ${numbers.format(data.total)} ${
-                    data.total === 1 ? "strategy" : "strategies"
-                  }`
-                : `${numbers.format(data.total)} strategies`}
+                ? `Showing ${numbers.format(first)}–${numbers.format(last)} of ${strategies(data.total)}`
+                : strategies(data.total)}
             </p>
+            <a className="skip-link" href="#pagination">
+              Skip to pagination
+            </a>
             {permissions.canDestroy ? (
-              <button
-                type="button"
-                className="button button-danger"
-                disabled={selected.size === 0}
-                onClick={() => {
-                  destroy.reset();
-                  clearAnnouncement();
-                  setIsConfirmingDelete(true);
-                }}
-              >
-                Delete selected ({selected.size})
-              </button>
+              <div className="bulk-actions">
+                {selected.size > 0 ? (
+                  <p className="count" aria-live="polite">
+                    {selection.allMatching
+                      ? `All ${strategies(selection.allMatching.total)} that match ${
+                          selection.allMatching.search === ""
+                            ? "are"
+                            : `“${selection.allMatching.search}” are`
+                        } selected`
+                      : `${numbers.format(selected.size)} selected`}
+                  </p>
+                ) : null}
+                {canSelectAllMatching ? (
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    onClick={selectAllMatching}
+                    disabled={isSelectingAll}
+                  >
+                    {isSelectingAll
+                      ? "Selecting…"
+                      : `Select all ${strategies(data.total)} that match`}
+                  </button>
+                ) : null}
+                {selected.size > 0 ? (
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    onClick={() => setSelection(NOTHING_SELECTED)}
+                  >
+                    Clear selection
+                  </button>
+                ) : null}
+                <button
+                  type="button"
+                  className="button button-danger bulk-delete"
+                  disabled={selected.size === 0}
+                  onClick={() => {
+                    destroy.reset();
+                    clearAnnouncement();
+                    setIsConfirmingDelete(true);
+                  }}
+                >
+                  Delete selected ({numbers.format(selected.size)})
+                </button>
+              </div>
             ) : null}
           </div>
-          {/* Scrolls sideways on narrow screens; its links keep it reachable by keyboard. */}
-          <div className="table-scroll" aria-busy={list.isFetching}>
-            <table>
+          {selectAllError ? <Notice tone="error">{selectAllError}</Notice> : null}
+          <div className="table-frame" aria-busy={list.isFetching}>
+            <table className="strategy-table">
+              <colgroup>
+                {permissions.canDestroy ? <col className="col-select" /> : null}
+                <col className="col-strategy" />
+                <col className="col-security" />
+                <col className="col-certificates" />
+                <col className="col-timeouts" />
+                {permissions.canCreate ? <col className="col-actions" /> : null}
+              </colgroup>
               <thead>
                 <tr>
                   {permissions.canDestroy ? (
-                    <th scope="col" className="select-cell">
-                      <input
-                        type="checkbox"
-                        aria-label="Select all strategies on this page"
-                        checked={isPageSelected}
-                        ref={(input) => {
-                          if (input) input.indeterminate = selectedOnPage > 0 && !isPageSelected;
-                        }}
-                        onChange={togglePage}
-                      />
+                    <th scope="col" className="cell-select">
+                      {/* Its words show where the header row does not (cards). */}
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={isPageSelected}
+                          ref={(input) => {
+                            if (input) input.indeterminate = selectedOnPage > 0 && !isPageSelected;
+                          }}
+                          onChange={togglePage}
+                        />
+                        <span className="select-all-text">Select all strategies on this page</span>
+                      </label>
                     </th>
                   ) : null}
-                  <th scope="col">{FIELDS.name.label}</th>
-                  <th scope="col">{FIELDS.description.label}</th>
-                  <th scope="col">{FIELDS.startTls.label}</th>
-                  <th scope="col">{FIELDS.dane.label}</th>
-                  <th scope="col">{FIELDS.mtaSts.label}</th>
-                  <th scope="col">{FIELDS.allowInvalidCerts.label}</th>
-                  <th scope="col">{FIELDS.tlsTimeout.label}</th>
-                  <th scope="col">{FIELDS.mtaStsTimeout.label}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <th scope="col">Strategy</th>
+                  <th scope="col">Security</th>
+                  <th scope="col">Certificates</th>
+                  <th scope="col">Timeouts</th>
+                  {permissions.canCreate ? (
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
                 {data.strategies.map((strategy) => (
-                  <tr key={strategy.id}>
-                    {permissions.canDestroy ? (
-                      <td className="select-cell">
-                        <input
-                          type="checkbox"
-                          aria-label={`Select ${revealHidden(strategy.name)}`}
-                          checked={selected.has(strategy.id)}
-                          onChange={() => toggle(strategy)}
-                        />
-                      </td>
-                    ) : null}
-                    <th scope="row">
-                      <Link href={editPath(strategy.id)}>
-                        <ShownText text={strategy.name} />
-                      </Link>
-                      <StrategyMarks
-                        strategy={strategy}
-                        isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
-                        isNotApplied={notApplied.has(strategy.id)}
-                      />
-                    </th>
-                    <td>
-                      {strategy.description === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <ShownText text={strategy.description} kind="text" />
-                      )}
-                    </td>
-                    <td>
-                      <PolicyCell value={strategy.startTls} />
-                    </td>
-                    <td>
-                      <PolicyCell value={strategy.dane} />
-                    </td>
-                    <td>
-                      <PolicyCell value={strategy.mtaSts} />
-                    </td>
-                    <td>
-                      {strategy.allowInvalidCerts ? (
-                        <span className="badge badge-warning">Yes</span>
-                      ) : (
-                        "No"
-                      )}
-                    </td>
-                    <td>{formatDuration(strategy.tlsTimeout)}</td>
-                    <td>{formatDuration(strategy.mtaStsTimeout)}</td>
-                    <td>
-                      {permissions.canCreate ? (
-                        <Link
-                          href={duplicatePath(strategy.id)}
-                          aria-label={`Duplicate ${revealHidden(strategy.name)}`}
-                        >
-                          Duplicate
-                        </Link>
-                      ) : null}
-                    </td>
-                  </tr>
+                  <StrategyRow
+                    key={strategy.id}
+                    strategy={strategy}
+                    isSelected={selected.has(strategy.id)}
+                    onToggle={permissions.canDestroy ? () => toggle(strategy) : null}
+                    canDuplicate={permissions.canCreate}
+                    isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
+                    isNotApplied={notApplied.has(strategy.id)}
+                  />
                 ))}
               </tbody>
             </table>
           </div>
-          <nav aria-label="Pagination" className="pagination">
-            <PageLink href={pageHref(1)} isDisabled={view.page <= 1} label="First page" />
+          <nav aria-label="Pagination" className="pagination" id="pagination" tabIndex={-1}>
+            <PageLink href={pageHref(1)} isDisabled={view.page <= 1} label="First page" icon="«" />
             <PageLink
               href={pageHref(view.page - 1)}
               isDisabled={view.page <= 1}
               label="Previous page"
+              icon="‹"
             />
             <span className="page-of">
               Page {numbers.format(Math.min(view.page, pageCount))} of {numbers.format(pageCount)}
@@ -487,11 +547,13 @@ function StrategyList() {
               href={pageHref(view.page + 1)}
               isDisabled={view.page >= pageCount}
               label="Next page"
+              icon="›"
             />
             <PageLink
               href={pageHref(pageCount)}
               isDisabled={view.page >= pageCount}
               label="Last page"
+              icon="»"
             />
           </nav>
         </>
@@ -499,7 +561,7 @@ function StrategyList() {
 
       <ConfirmDialog
         isOpen={isConfirmingDelete}
-        title={`Delete ${selected.size} ${selected.size === 1 ? "strategy" : "strategies"}?`}
+        title={`Delete ${strategies(selected.size)}?`}
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
@@ -537,28 +599,144 @@ function StrategyList() {
             built-in TLS defaults.
           </p>
         ) : null}
+        {progress && progress.total > 0 ? <DeleteProgress {...progress} /> : null}
       </ConfirmDialog>
     </section>
   );
 }
 
-function StrategyMarks({
+/** How far a delete in batches of maxObjectsInSet has got. */
+function DeleteProgress({ sent, total }: { sent: number; total: number }) {
+  const id = useId();
+  return (
+    <div className="delete-progress">
+      <label htmlFor={id}>Deleting</label>
+      <progress id={id} max={total} value={sent} />
+      <p className="muted" role="status">
+        {numbers.format(sent)} of {strategies(total)} sent
+      </p>
+    </div>
+  );
+}
+
+/** One strategy: a table row on wide screens, a card on narrow ones (styles.css). */
+function StrategyRow({
   strategy,
+  isSelected,
+  onToggle,
+  canDuplicate,
   isUsed,
   isNotApplied,
 }: {
   strategy: TlsStrategy;
+  isSelected: boolean;
+  /** null without the permission to delete. */
+  onToggle: (() => void) | null;
+  canDuplicate: boolean;
   isUsed: boolean;
   isNotApplied: boolean;
 }) {
-  const differences = differencesFromDefaults(strategy);
+  const nameId = useId();
+  const differs = new Set(differingSettings(strategy));
+  const setting = (key: (typeof SECURITY_SETTINGS)[number], label: string, value: ReactNode) => (
+    <div className={differs.has(key) ? "setting setting-differs" : "setting"}>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+  return (
+    <tr className="strategy-row">
+      {onToggle ? (
+        <td className="cell-select">
+          <input
+            type="checkbox"
+            aria-label={`Select ${revealHidden(strategy.name)}`}
+            checked={isSelected}
+            onChange={onToggle}
+          />
+        </td>
+      ) : null}
+      <th scope="row" className="cell-strategy">
+        <Link
+          href={editPath(strategy.id)}
+          id={nameId}
+          className="strategy-name"
+          title={revealHidden(strategy.name)}
+        >
+          <ShownText text={strategy.name} />
+        </Link>
+        {strategy.description === null ? null : (
+          <span className="strategy-description" title={strategy.description}>
+            <ShownText text={strategy.description} kind="text" />
+          </span>
+        )}
+        <StrategyMarks
+          differences={[...differs].map((key) => FIELDS[key].label)}
+          isUsed={isUsed}
+          isNotApplied={isNotApplied}
+        />
+      </th>
+      <td className="cell-security">
+        <dl className="settings">
+          {setting("startTls", FIELDS.startTls.label, <PolicyBadge value={strategy.startTls} />)}
+          {setting("dane", FIELDS.dane.label, <PolicyBadge value={strategy.dane} />)}
+          {setting("mtaSts", FIELDS.mtaSts.label, <PolicyBadge value={strategy.mtaSts} />)}
+        </dl>
+      </td>
+      <td className="cell-certificates">
+        <dl className="settings">
+          {setting(
+            "allowInvalidCerts",
+            "Invalid certificates",
+            strategy.allowInvalidCerts ? (
+              <span className="badge badge-warning">Accepted</span>
+            ) : (
+              "Refused"
+            ),
+          )}
+        </dl>
+      </td>
+      <td className="cell-timeouts">
+        <dl className="settings">
+          {setting("tlsTimeout", "TLS handshake", formatDuration(strategy.tlsTimeout))}
+          {setting("mtaStsTimeout", "MTA-STS lookup", formatDuration(strategy.mtaStsTimeout))}
+        </dl>
+      </td>
+      {canDuplicate ? (
+        <td className="cell-actions">
+          <Link href={duplicatePath(strategy.id)} aria-describedby={nameId}>
+            Duplicate
+          </Link>
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+/** Compact marks under a name; each reads as a whole sentence to assistive technology. */
+function StrategyMarks({
+  differences,
+  isUsed,
+  isNotApplied,
+}: {
+  differences: string[];
+  isUsed: boolean;
+  isNotApplied: boolean;
+}) {
   if (!isUsed && !isNotApplied && differences.length === 0) return null;
+  const differ = `Differs from defaults: ${differences.join(", ")}`;
   return (
     <span className="marks">
-      {isNotApplied ? <span className="badge badge-pending">Not applied yet</span> : null}
-      {isUsed ? <span className="badge badge-used">Used by the outbound strategy</span> : null}
+      {isNotApplied ? <span className="mark mark-pending">Not applied yet</span> : null}
+      {isUsed ? (
+        <span className="mark mark-used" title="Used by the outbound strategy">
+          Used<span className="visually-hidden"> by the outbound strategy</span>
+        </span>
+      ) : null}
       {differences.length > 0 ? (
-        <span className="badge badge-custom">Differs from defaults: {differences.join(", ")}</span>
+        <span className="mark mark-custom" title={differ}>
+          Differs from defaults<span className="visually-hidden">: {differences.join(", ")}</span>
+        </span>
       ) : null}
     </span>
   );
@@ -568,21 +746,32 @@ function PageLink({
   href,
   isDisabled,
   label,
+  icon,
 }: {
   href: string;
   isDisabled: boolean;
   label: string;
+  /** Shown instead of the label on narrow screens, so pagination fits on one line. */
+  icon: string;
 }) {
+  const content = (
+    <>
+      <span className="page-icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span className="page-label">{label}</span>
+    </>
+  );
   if (isDisabled) {
     return (
       <button type="button" className="button" disabled>
-        {label}
+        {content}
       </button>
     );
   }
   return (
     <Link href={href} className="button">
-      {label}
+      {content}
     </Link>
   );
 }
@@ -603,7 +792,7 @@ function DestroyReport({
           {deleted === 1 ? (
             <QuotedName name={names.get(outcome.destroyed[0] ?? "") ?? ""} />
           ) : (
-            `${deleted} strategies`
+            `${numbers.format(deleted)} strategies`
           )}
           .
         </Notice>
@@ -613,7 +802,7 @@ function DestroyReport({
           <p>
             {outcome.failed.length === 1
               ? "One strategy was"
-              : `${outcome.failed.length} strategies were`}{" "}
+              : `${numbers.format(outcome.failed.length)} strategies were`}{" "}
             not deleted:
           </p>
           <ul>
