@@ -15,6 +15,8 @@ for (const colorScheme of ["light", "dark"] as const) {
   test(`sign-in, list, create and edit have no axe violations in the ${colorScheme} theme`, async ({
     page,
   }) => {
+    // Five full axe scans: on a busy 2-core machine that alone can take half a minute.
+    test.setTimeout(60_000);
     await page.emulateMedia({ colorScheme });
     await page.goto(server.url(LIST_PATH));
     await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();

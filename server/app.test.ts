@@ -3,8 +3,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { createApp } from "./app";
+import { createApp, inlineStyleHashes } from "./app";
 import { nodeListener } from "./node-listener";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
@@ -417,12 +418,17 @@ describe("permissions, per method (shared wire reference §8)", () => {
   });
 });
 
+const STYLE = ":root{color:red}";
+const FRAME =
+  '<!--frame--><header>Stalwart</header><option value="dark">Dark</option><!--list--><h1>TLS Strategies</h1><!--/list--><!--/frame-->';
+const APP_JS = `export const app = ${JSON.stringify("y".repeat(3000))};`;
+
 describe("static files", () => {
   async function withStatic() {
     const dir = await mkdtemp(join(tmpdir(), "static-"));
     await writeFile(
       join(dir, "index.html"),
-      '<!doctype html><html lang="en"><title>TLS</title><div id=root></div></html>',
+      `<!doctype html><html lang="en"><title>TLS</title><style>${STYLE}</style><div id=root>${FRAME}</div></html>`,
     );
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, "assets"));
@@ -431,6 +437,10 @@ describe("static files", () => {
       `console.log(${JSON.stringify("x".repeat(4000))});`,
     );
     await writeFile(join(dir, "assets", "index-abc123.js.map"), '{"sources":["secret.ts"]}');
+    // As the build writes them (vite.config.ts, precompress).
+    await writeFile(join(dir, "assets", "app-def456.js"), APP_JS);
+    await writeFile(join(dir, "assets", "app-def456.js.br"), brotliCompressSync(APP_JS));
+    await writeFile(join(dir, "assets", "app-def456.js.gz"), gzipSync(APP_JS));
     const { store } = await openStore({ dataDir: null, adminPassword: "x" });
     return createApp({ store, staticDir: dir, publicUrl: ORIGIN });
   }
@@ -493,6 +503,71 @@ describe("static files", () => {
         expect(response.headers.get("Vary")).toContain("Cookie");
       }
     }
+  });
+
+  test("assets go out as the build compressed them, chosen by Accept-Encoding", async () => {
+    const app = await withStatic();
+    const url = `${ORIGIN}/assets/app-def456.js`;
+    const br = await app.request(url, {
+      headers: { "Accept-Encoding": "gzip, deflate, br, zstd" },
+    });
+    expect(br.headers.get("Content-Encoding")).toBe("br");
+    expect(br.headers.get("Vary")).toContain("Accept-Encoding");
+    expect(br.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect(br.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(APP_JS);
+    const gz = await app.request(url, { headers: { "Accept-Encoding": "gzip" } });
+    expect(gz.headers.get("Content-Encoding")).toBe("gzip");
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(APP_JS);
+    const plain = await app.request(url);
+    expect(plain.headers.get("Content-Encoding")).toBeNull();
+    expect(await plain.text()).toBe(APP_JS);
+  });
+
+  test("each route's HTML carries the frame drawn before the script runs", async () => {
+    const app = await withStatic();
+    const html = async (path: string, headers: Record<string, string> = {}) =>
+      (
+        await app.request(`${ORIGIN}${path}`, { headers: { Accept: "text/html", ...headers } })
+      ).text();
+    const list = await html("/settings/mta/outbound/tls-strategies");
+    expect(list).toContain("<header>Stalwart</header>");
+    expect(list).toContain("<h1>TLS Strategies</h1>");
+    const edit = await html("/settings/mta/outbound/tls-strategies/abc");
+    expect(edit).toContain("<header>Stalwart</header>");
+    expect(edit).not.toContain("<h1>TLS Strategies</h1>");
+    for (const path of ["/sign-in", "/nope"]) expect(await html(path)).not.toContain("<header>");
+    // The chosen theme is selected in the frame's switch too.
+    const dark = await html("/settings/mta/outbound/tls-strategies", {
+      Cookie: "stalwart-tls-theme=dark",
+    });
+    expect(dark).toContain('<option value="dark" selected>');
+  });
+
+  test("the HTML is sent compressed when the client takes it", async () => {
+    const app = await withStatic();
+    const response = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`, {
+      headers: { "Accept-Encoding": "gzip, br" },
+    });
+    expect(response.headers.get("Content-Encoding")).toBe("br");
+    expect(response.headers.get("Content-Type")).toMatch(/^text\/html/);
+    const body = brotliDecompressSync(Buffer.from(await response.arrayBuffer())).toString();
+    expect(body).toContain("<h1>TLS Strategies</h1>");
+    // "q=0" refuses an encoding.
+    const noBrotli = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`, {
+      headers: { "Accept-Encoding": "br;q=0, gzip" },
+    });
+    expect(noBrotli.headers.get("Content-Encoding")).toBe("gzip");
+  });
+
+  test("the inlined stylesheet is allowed by its hash, and no other inline style", async () => {
+    const app = await withStatic();
+    const response = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`);
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    const [hash] = inlineStyleHashes(`<style>${STYLE}</style>`);
+    expect(hash).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
+    expect(csp).toMatch(new RegExp(`style-src 'self' ${hash?.replace(/[+/]/g, "\\$&")}(;|$)`));
+    expect(csp).not.toContain("unsafe-inline");
   });
 
   test("source maps are not served unless asked for", async () => {

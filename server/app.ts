@@ -1,5 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
@@ -328,6 +331,117 @@ function mountProxy(app: Hono, upstream: string, options: AppOptions) {
   app.all("/api", forward);
 }
 
+/** index.html as built, or a bare page when there is none (a server started without a build). */
+function readIndex(root: string): string {
+  try {
+    return readFileSync(join(root, "index.html"), "utf8");
+  } catch {
+    return '<!doctype html><html lang="en"><title>TLS Strategies · Stalwart</title><div id="root"></div></html>';
+  }
+}
+
+/**
+ * The CSP sources that allow the `<style>` elements of index.html (the stylesheet the build
+ * inlined, vite.config.ts), each by its SHA-256: no other inline style can run.
+ */
+export function inlineStyleHashes(html: string): string[] {
+  return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+    (match) =>
+      `'sha256-${createHash("sha256")
+        .update(match[1] ?? "")
+        .digest("base64")}'`,
+  );
+}
+
+/**
+ * Which part of the frame in index.html a route shows before the script runs: the list's
+ * frame on the list, the header and breadcrumb on the form's pages, nothing on the sign-in
+ * page (whose own page is drawn by the script) or a page that does not exist.
+ */
+export type Frame = "list" | "layout" | "none";
+
+function frameOf(path: string): Frame {
+  const normalized = path.replace(/\/$/, "");
+  if (normalized === "/settings/mta/outbound/tls-strategies" || normalized === "") return "list";
+  if (normalized.startsWith("/settings/mta/outbound/tls-strategies/")) return "layout";
+  return "none";
+}
+
+type Encoding = "br" | "gzip" | null;
+
+/** The best encoding the client takes: brotli, else gzip, else none (no q-value weighing). */
+function acceptedEncoding(header: string | undefined): Encoding {
+  const accepted = new Set<string>();
+  for (const part of (header ?? "").split(",")) {
+    const [name = "", ...parameters] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    // "br;q=0" refuses brotli (RFC 9110 §12.5.3).
+    if (parameters.some((parameter) => /^q=0(\.0*)?$/.test(parameter))) continue;
+    accepted.add(name);
+  }
+  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : null;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/**
+ * index.html per frame, theme and encoding, compressed once and kept: the page is small and
+ * its variants few (3 × 3 × 3), so no request compresses it again.
+ */
+class PageVariants {
+  readonly #html: string;
+  readonly #cache = new Map<
+    string,
+    Promise<{ body: Uint8Array<ArrayBuffer>; encoding: Encoding }>
+  >();
+
+  constructor(html: string) {
+    this.#html = html;
+  }
+
+  get(frame: Frame, theme: "light" | "dark" | "system", encoding: Encoding) {
+    const key = `${frame} ${theme} ${encoding}`;
+    let variant = this.#cache.get(key);
+    if (!variant) {
+      variant = this.#encode(this.#render(frame, theme), encoding);
+      this.#cache.set(key, variant);
+      // A compression that failed is tried again by the next request, not kept.
+      variant.catch(() => this.#cache.delete(key));
+    }
+    return variant;
+  }
+
+  #render(frame: Frame, theme: "light" | "dark" | "system"): string {
+    let html = this.#html;
+    if (frame === "none") html = html.replace(/<!--frame-->[\s\S]*<!--\/frame-->/, "");
+    else if (frame === "layout") html = html.replace(/<!--list-->[\s\S]*<!--\/list-->/, "");
+    // The theme the admin chose is on <html> before anything is drawn: no flash of the other.
+    if (theme !== "system") {
+      html = html
+        .replace('<html lang="en">', `<html lang="en" data-theme="${theme}">`)
+        .replace(`<option value="${theme}">`, `<option value="${theme}" selected>`);
+    }
+    return html;
+  }
+
+  async #encode(html: string, encoding: Encoding) {
+    const raw = Buffer.from(html, "utf8");
+    if (encoding === "br") {
+      const body = await brotli(raw, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+        },
+      });
+      return { body: new Uint8Array(body), encoding };
+    }
+    if (encoding === "gzip") {
+      return { body: new Uint8Array(await gzipped(raw, { level: 9 })), encoding };
+    }
+    return { body: new Uint8Array(raw), encoding };
+  }
+}
+
 function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
   const root = resolve(staticDir);
   if (!options.serveSourceMaps) {
@@ -337,24 +451,29 @@ function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
     "/assets/*",
     serveStatic({
       root,
+      // The build wrote `.br` and `.gz` beside each file (vite.config.ts, precompress): sent
+      // as they are, by Accept-Encoding, never compressed again per request.
+      precompressed: true,
       // Vite puts a content hash in every asset's name, so it may be cached for good.
-      onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
+      onFound: (_path, c) => {
+        c.header("Cache-Control", "public, max-age=31536000, immutable");
+        c.header("Vary", "Accept-Encoding");
+      },
     }),
   );
-  let index: Promise<string> | undefined;
+  const pages = new PageVariants(readIndex(root));
   const page = async (c: Context, status: 200 | 404) => {
-    index ??= readFile(join(root, "index.html"), "utf8");
     c.header("Cache-Control", "no-cache");
-    c.header("Vary", "Cookie");
-    // The theme the admin chose is on <html> before anything is drawn: no flash of the other.
+    c.header("Vary", "Cookie, Accept-Encoding");
+    c.header("Content-Type", "text/html; charset=UTF-8");
     const theme = getCookie(c, THEME_COOKIE);
-    const html = await index;
-    return c.html(
-      theme === "light" || theme === "dark"
-        ? html.replace('<html lang="en">', `<html lang="en" data-theme="${theme}">`)
-        : html,
-      status,
+    const variant = await pages.get(
+      status === 200 ? frameOf(c.req.path) : "none",
+      theme === "light" || theme === "dark" ? theme : "system",
+      acceptedEncoding(c.req.header("Accept-Encoding")),
     );
+    if (variant.encoding) c.header("Content-Encoding", variant.encoding);
+    return c.body(variant.body, status);
   };
   // index.html only ever goes out through page(), which puts the admin's theme on it.
   app.get("/", (c) => page(c, 200));
@@ -381,6 +500,9 @@ function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
+  const styleHashes = options.staticDir
+    ? inlineStyleHashes(readIndex(resolve(options.staticDir)))
+    : [];
   const isAllowedHost = options.isAllowedHost ?? localHostsOnly;
   const publicHost = options.publicUrl ? new URL(options.publicUrl).host : null;
   // First of all: a Host this server does not answer for gets nothing else (issue 9 §4).
@@ -400,7 +522,7 @@ export function createApp(options: AppOptions): Hono {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        styleSrc: ["'self'", ...styleHashes],
         imgSrc: ["'self'", "data:"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],

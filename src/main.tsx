@@ -2,12 +2,19 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Router } from "wouter";
-import { App } from "./app/router";
+import { App, preloadSignInPage } from "./app/router";
 import { applyTheme, readTheme } from "./components/theme";
+import { LIST_PATH } from "./features/tls-strategies/paths";
+import { prefetchListView } from "./features/tls-strategies/queries";
 import { TransportError } from "./jmap/errors";
 import { AnnouncementProvider } from "./session/announcements";
 import { ApplyProvider } from "./session/apply";
-import { AuthProvider } from "./session/auth";
+import {
+  AuthProvider,
+  hasStoredCredentials,
+  preloadTabSignIn,
+  startingClient,
+} from "./session/auth";
 import { NavigationGuardProvider, useGuardedLocation } from "./session/navigation-guard";
 import "./styles.css";
 
@@ -26,6 +33,19 @@ const queryClient = new QueryClient({
 
 // The server already put the theme on <html>; the development server does not.
 applyTheme(readTheme());
+
+// A reload of a signed-in tab on the list: its requests leave now, before the first render.
+const client = startingClient();
+if (client && window.location.pathname === LIST_PATH) {
+  prefetchListView(queryClient, client, window.location.search);
+}
+
+// A tab without credentials first asks the open tabs, then (most often) shows the sign-in
+// page: both pieces of code are fetched now, side by side, not one after the other.
+if (!hasStoredCredentials()) {
+  preloadTabSignIn();
+  preloadSignInPage();
+}
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");

@@ -1,20 +1,34 @@
-import { lazy, type ReactNode, Suspense, useEffect } from "react";
+import { type ReactNode, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch } from "wouter";
+import { LoadBoundary } from "../components/load-boundary";
+import { preloadable } from "../components/preloadable";
 import { FocusViewHeadingOnNavigation, ViewHeading } from "../components/view-heading";
+import { createPage, editPage } from "../features/tls-strategies/pages";
 import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
 import { TlsStrategyList } from "../features/tls-strategies/tls-strategy-list";
 import { AppLayout } from "./layout";
 
-// The list is what an admin opens most; the form and the sign-in page load on demand.
-const SignInPage = lazy(() => import("./sign-in-page").then((m) => ({ default: m.SignInPage })));
-const loadCreatePage = () => import("../features/tls-strategies/tls-strategy-create-page");
-const loadEditPage = () => import("../features/tls-strategies/tls-strategy-edit-page");
-const TlsStrategyCreatePage = lazy(() =>
-  loadCreatePage().then((m) => ({ default: m.TlsStrategyCreatePage })),
-);
-const TlsStrategyEditPage = lazy(() =>
-  loadEditPage().then((m) => ({ default: m.TlsStrategyEditPage })),
-);
+// The list is what an admin opens most; the form and the sign-in page load on demand. The
+// form's pages never show a fallback once their code is there (components/preloadable.ts).
+const signInPage = preloadable(() => import("./sign-in-page"));
+
+/** For a tab without credentials: its sign-in page's code, fetched before the first render. */
+export const preloadSignInPage = () => void signInPage.preload().catch(() => undefined);
+
+function SignInPage() {
+  const { SignInPage: Page } = signInPage.read();
+  return <Page />;
+}
+
+function TlsStrategyCreatePage() {
+  const { TlsStrategyCreatePage: Page } = createPage.read();
+  return <Page />;
+}
+
+function TlsStrategyEditPage({ id }: { id: string }) {
+  const { TlsStrategyEditPage: Page } = editPage.read();
+  return <Page id={id} />;
+}
 
 /**
  * A moment after the list is on screen, when the browser is idle, fetch the form's code, so
@@ -26,8 +40,10 @@ function PreloadForms() {
     let idle = 0;
     const timer = setTimeout(() => {
       const preload = () => {
-        void loadEditPage();
-        void loadCreatePage();
+        void editPage.preload().catch(() => undefined);
+        void createPage.preload().catch(() => undefined);
+        // Signing out or an expired sign-in then shows the sign-in page without a fallback.
+        void signInPage.preload().catch(() => undefined);
       };
       if ("requestIdleCallback" in window)
         idle = window.requestIdleCallback(preload, { timeout: 2_000 });
@@ -43,15 +59,29 @@ function PreloadForms() {
 
 function Loading({ children }: { children?: ReactNode }) {
   return (
-    <Suspense
+    <LoadBoundary
       fallback={
-        <p role="status" className="placeholder">
-          Loading…
-        </p>
+        <div role="alert" className="notice notice-error">
+          <p>
+            This part of the page could not be loaded: the connection may be down, or the page was
+            updated on the server. Reload the page to try again.
+          </p>
+          <button type="button" className="button" onClick={() => window.location.reload()}>
+            Reload the page
+          </button>
+        </div>
       }
     >
-      {children}
-    </Suspense>
+      <Suspense
+        fallback={
+          <p role="status" className="placeholder">
+            Loading…
+          </p>
+        }
+      >
+        {children}
+      </Suspense>
+    </LoadBoundary>
   );
 }
 
@@ -87,27 +117,28 @@ function Routes() {
           <SignInPage />
         </Loading>
       </Route>
-      <Route path={LIST_PATH}>
+      {/* One layout for every view of the page: moving between them re-renders only the view. */}
+      <Route path={`${LIST_PATH}/:id?`}>
         <AppLayout>
-          <TlsStrategyList />
-          <PreloadForms />
+          <Switch>
+            <Route path={LIST_PATH}>
+              <TlsStrategyList />
+              <PreloadForms />
+            </Route>
+            <Route path={CREATE_PATH}>
+              <Loading>
+                <TlsStrategyCreatePage />
+              </Loading>
+            </Route>
+            <Route path={`${LIST_PATH}/:id`}>
+              {(params) => (
+                <Loading>
+                  <TlsStrategyEditPage id={params.id} />
+                </Loading>
+              )}
+            </Route>
+          </Switch>
         </AppLayout>
-      </Route>
-      <Route path={CREATE_PATH}>
-        <AppLayout>
-          <Loading>
-            <TlsStrategyCreatePage />
-          </Loading>
-        </AppLayout>
-      </Route>
-      <Route path={`${LIST_PATH}/:id`}>
-        {(params) => (
-          <AppLayout>
-            <Loading>
-              <TlsStrategyEditPage id={params.id} />
-            </Loading>
-          </AppLayout>
-        )}
       </Route>
       <Route>
         <NotFoundPage />

@@ -11,12 +11,23 @@ let isFocusPending = false;
 
 const SELECTOR = "h1[data-view-heading]";
 
-/** Moves focus to the current view's heading now, or to the next one to mount. */
+/**
+ * Focuses `heading` just before the next frame is drawn: the new view is in the document at
+ * once, and the browser lays it out once, with the focus, instead of once for `focus()` in
+ * the middle of React's commit and again to draw it.
+ */
+function focusBeforeNextFrame(heading: HTMLElement) {
+  requestAnimationFrame(() => {
+    if (heading.isConnected) heading.focus();
+  });
+}
+
+/** Moves focus to the current view's heading (before the next frame), or to the next one to mount. */
 export function focusViewHeading(): void {
   const heading = document.querySelector<HTMLElement>(SELECTOR);
   if (heading) {
     isFocusPending = false;
-    heading.focus();
+    focusBeforeNextFrame(heading);
   } else {
     isFocusPending = true;
   }
@@ -41,7 +52,7 @@ export function ViewHeading({
     const heading = ref.current;
     if (isFocusPending && heading) {
       isFocusPending = false;
-      heading.focus();
+      focusBeforeNextFrame(heading);
     }
     // Layout cleanups run before the node leaves the document, so focus can still be seen.
     return () => {

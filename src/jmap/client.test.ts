@@ -1,6 +1,12 @@
 import { describe, expect, test } from "vitest";
 import * as z from "zod/mini";
-import { authorizationHeader, JmapClient, resultOf } from "./client";
+import {
+  authorizationHeader,
+  JmapClient,
+  readSessionMemory,
+  resultOf,
+  type SessionMemory,
+} from "./client";
 import {
   ForeignSessionError,
   MethodError,
@@ -63,7 +69,7 @@ describe("JmapClient", () => {
           args,
           id,
         ]),
-        sessionState: "1",
+        sessionState: SESSION.state,
       });
     });
     const query = { id: "q", name: "x:MtaTlsStrategy/query", args: { position: 0 } };
@@ -156,7 +162,7 @@ describe("JmapClient", () => {
         ? json(SESSION)
         : json({
             methodResponses: [["error", { type: "forbidden", description: "No" }, "c0"]],
-            sessionState: "1",
+            sessionState: SESSION.state,
           }),
     );
     const responses = await forbidden.jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }]);
@@ -174,7 +180,7 @@ describe("JmapClient", () => {
         ? json(SESSION)
         : json({
             methodResponses: [["x:MtaTlsStrategy/get", { list: "nope" }, "c0"]],
-            sessionState: "1",
+            sessionState: SESSION.state,
           }),
     );
     const responses = await jmap.call([{ name: "x:MtaTlsStrategy/get", args: {} }]);
@@ -232,11 +238,11 @@ test("reads the caller's permissions from /api/account on the same server", asyn
 });
 
 test("remembers where discovery led, asks there directly next time, and starts over if it fails", async () => {
-  let stored: string | null = null;
-  const sessionUrlCache = {
-    get: () => stored,
-    set: (url: string) => {
-      stored = url;
+  let stored: string | undefined;
+  const sessionCache = {
+    get: () => ({ url: stored }),
+    set: (memory: SessionMemory) => {
+      stored = memory.url;
     },
   };
   const urls: string[] = [];
@@ -255,7 +261,7 @@ test("remembers where discovery led, asks there directly next time, and starts o
   const make = () =>
     new JmapClient(
       { kind: "bearer", token: "t" },
-      { fetch, discoveryUrl: "https://mail.example.com/.well-known/jmap", sessionUrlCache },
+      { fetch, discoveryUrl: "https://mail.example.com/.well-known/jmap", sessionCache },
     );
 
   await make().session();
@@ -283,7 +289,7 @@ test("calls made at the same moment share one request, each keeping its own ids 
           id,
         ],
       ),
-      sessionState: "1",
+      sessionState: SESSION.state,
     });
   });
   await jmap.session();
@@ -309,4 +315,150 @@ test("calls made at the same moment share one request, each keeping its own ids 
   expect(list.get("g", echoed).echoed["#ids"]).toMatchObject({ resultOf: "0.q" });
   expect(outbound.get("q", echoed).echoed).toMatchObject({ ids: ["singleton"] });
   expect(() => outbound.get("g", echoed)).toThrow(TransportError);
+});
+
+describe("a session remembered from an earlier load (RFC 8620 §3.4)", () => {
+  const answer = (sessionState: string) => (_url: string, init: RequestInit) => {
+    if (init.method === "GET") return json(SESSION);
+    const body = JSON.parse(String(init.body));
+    return json({
+      methodResponses: body.methodCalls.map(([name, , id]: [string, unknown, string]) => [
+        name,
+        {},
+        id,
+      ]),
+      sessionState,
+    });
+  };
+  function remembering(handler: Handler) {
+    const server = fakeServer(handler);
+    let memory: SessionMemory = {};
+    const make = () =>
+      new JmapClient(
+        { kind: "basic", username: "admin", password: "x" },
+        {
+          fetch: server.fetch,
+          discoveryUrl: "https://mail.example.com/.well-known/jmap",
+          sessionCache: {
+            get: () => readSessionMemory(JSON.parse(JSON.stringify(memory))),
+            set: (next) => {
+              memory = next;
+            },
+          },
+        },
+      );
+    return { make, requests: server.requests, memory: () => memory };
+  }
+  const call = { id: "q", name: "x:MtaTlsStrategy/query", args: {} };
+
+  test("a reload sends its first call at once, with no session request before it", async () => {
+    const { make, requests, memory } = remembering(answer("3a"));
+    await make().call([call]);
+    expect(requests.map((r) => r.init.method)).toEqual(["GET", "POST"]);
+    expect(memory().session).toMatchObject({ accountId: "b", state: "3a", apiUrl: SESSION.apiUrl });
+
+    requests.length = 0;
+    await make().call([call]);
+    expect(requests.map((r) => r.init.method)).toEqual(["POST"]);
+  });
+
+  test("an answer with another sessionState reads the session again, in the background", async () => {
+    const { make, requests, memory } = remembering(answer("3a"));
+    await make().session();
+    memory().session = {
+      ...(memory().session as NonNullable<SessionMemory["session"]>),
+      state: "2",
+    };
+    requests.length = 0;
+    const jmap = make();
+    await jmap.call([call]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(requests.map((r) => r.init.method)).toEqual(["POST", "GET"]);
+    expect(memory().session?.state).toBe("3a");
+  });
+
+  test("a request that fails with a remembered session forgets it; a 401 does not", async () => {
+    let status = 503;
+    const { make, requests, memory } = remembering((_url, init) =>
+      init.method === "GET" ? json(SESSION) : new Response("", { status }),
+    );
+    await make().session();
+    requests.length = 0;
+    const jmap = make();
+    await expect(jmap.call([call])).rejects.toBeInstanceOf(TransportError);
+    expect(memory().session).toBeUndefined();
+    await expect(jmap.call([call])).rejects.toBeInstanceOf(TransportError);
+    // The second attempt discovered the session before posting.
+    expect(requests.map((r) => r.init.method)).toEqual(["POST", "GET", "POST"]);
+
+    status = 401;
+    await make().session();
+    await expect(make().call([call])).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(memory().session).toBeDefined();
+  });
+
+  test("signing in never trusts a remembered session: it is discovered with the new credentials", async () => {
+    const { make, requests } = remembering(answer("3a"));
+    await make().session();
+    requests.length = 0;
+    await make().session({ useRemembered: false });
+    expect(requests.map((r) => r.init.method)).toEqual(["GET"]);
+  });
+
+  test("a remembered session whose account is gone is forgotten and the call can be retried", async () => {
+    let accountGone = false;
+    const { make, requests, memory } = remembering((_url, init) => {
+      if (init.method === "GET") return json(SESSION);
+      const body = JSON.parse(String(init.body));
+      return json({
+        methodResponses: body.methodCalls.map(([name, , id]: [string, unknown, string]) =>
+          accountGone ? ["error", { type: "accountNotFound" }, id] : [name, {}, id],
+        ),
+        sessionState: SESSION.state,
+      });
+    });
+    await make().session();
+    accountGone = true;
+    const jmap = make();
+    await expect(jmap.call([call])).rejects.toBeInstanceOf(TransportError);
+    expect(memory().session).toBeUndefined();
+    accountGone = false;
+    requests.length = 0;
+    await jmap.call([call]);
+    expect(requests.map((r) => r.init.method)).toEqual(["GET", "POST"]);
+  });
+
+  test("a client signed out does not leave its session for the next one", async () => {
+    const { make, memory } = remembering(answer("3a"));
+    const jmap = make();
+    jmap.dispose();
+    await jmap.session();
+    expect(memory().session).toBeUndefined();
+  });
+
+  test("a server whose session has no state is not asked again after every answer", async () => {
+    const { state: _, ...withoutState } = SESSION;
+    const { make, requests } = remembering((_url, init) => {
+      if (init.method === "GET") return json(withoutState);
+      const body = JSON.parse(String(init.body));
+      return json({
+        methodResponses: body.methodCalls.map(([name, , id]: [string, unknown, string]) => [
+          name,
+          {},
+          id,
+        ]),
+        sessionState: "7",
+      });
+    });
+    const jmap = make();
+    await jmap.call([call]);
+    await jmap.call([call]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(requests.map((r) => r.init.method)).toEqual(["GET", "POST", "POST"]);
+  });
+
+  test("what does not read as a session is not used", () => {
+    expect(readSessionMemory({ session: { apiUrl: "x" } })).toEqual({ url: undefined });
+    expect(readSessionMemory("nonsense")).toEqual({});
+  });
 });

@@ -32,6 +32,7 @@ const sessionSchema = z.looseObject({
   primaryAccounts: z.record(z.string(), z.string()),
   username: z.string(),
   apiUrl: z.string().check(z.minLength(1)),
+  state: z.catch(z.string(), ""),
 });
 
 const limitSchema = (fallback: number) => z.catch(z.int().check(z.positive()), fallback);
@@ -70,6 +71,37 @@ export interface Session {
   maxCallsInRequest: number;
   maxObjectsInGet: number;
   maxObjectsInSet: number;
+  /** The session's `state` (RFC 8620 §2); every response's `sessionState` is compared to it. */
+  state: string;
+}
+
+const storedSessionSchema = z.object({
+  username: z.string(),
+  apiUrl: z.string().check(z.minLength(1)),
+  accountId: z.string().check(z.minLength(1)),
+  maxCallsInRequest: z.int().check(z.positive()),
+  maxObjectsInGet: z.int().check(z.positive()),
+  maxObjectsInSet: z.int().check(z.positive()),
+  state: z.string(),
+});
+
+/**
+ * What a tab remembers of discovery between loads: `url`, where `/.well-known/jmap`'s
+ * redirect led, and `session`, the last session read with these credentials.
+ */
+export interface SessionMemory {
+  url?: string;
+  session?: Session;
+}
+
+/** A remembered session, or undefined when there is none or it does not read as one. */
+export function readSessionMemory(value: unknown): SessionMemory {
+  const parsed = z
+    .object({ url: z.optional(z.string()), session: z.optional(z.unknown()) })
+    .safeParse(value);
+  if (!parsed.success) return {};
+  const session = storedSessionSchema.safeParse(parsed.data.session);
+  return { url: parsed.data.url, session: session.success ? session.data : undefined };
 }
 
 export interface MethodCall {
@@ -118,10 +150,13 @@ export interface JmapClientOptions {
   discoveryUrl?: string;
   fetch?: typeof fetch;
   /**
-   * Remembers where discovery led (the redirect's target), so that a reload asks for the
-   * session directly: one round trip instead of two before the first data request.
+   * Where the tab remembers discovery (SessionMemory). With a remembered session, a reload
+   * sends its first data request at once: no round trip for the session before it. The
+   * session is read again in the background when an answer's `sessionState` differs from
+   * it (RFC 8620 §3.4), and forgotten when a request sent with it fails other than by a 401.
+   * Without one, a remembered URL still saves the redirect.
    */
-  sessionUrlCache?: { get(): string | null; set(url: string): void };
+  sessionCache?: { get(): SessionMemory; set(memory: SessionMemory): void };
 }
 
 const USING = [CORE_CAPABILITY, STALWART_CAPABILITY];
@@ -136,8 +171,14 @@ export class JmapClient {
   #authorization: string;
   readonly #fetch: typeof fetch;
   readonly #discoveryUrl: string;
-  readonly #sessionUrlCache: JmapClientOptions["sessionUrlCache"];
+  readonly #sessionCache: JmapClientOptions["sessionCache"];
   #session: Promise<Session> | undefined;
+  /** The session came from memory and no answer has confirmed it yet. */
+  #isRemembered = false;
+  #isDisposed = false;
+  /** The resolved value of #session, once there is one. */
+  #known: Session | undefined;
+  #refreshing: Promise<void> | undefined;
 
   constructor(
     public credentials: Credentials,
@@ -146,7 +187,7 @@ export class JmapClient {
     this.#authorization = authorizationHeader(credentials);
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#discoveryUrl = options.discoveryUrl ?? "/.well-known/jmap";
-    this.#sessionUrlCache = options.sessionUrlCache;
+    this.#sessionCache = options.sessionCache;
   }
 
   /**
@@ -158,13 +199,57 @@ export class JmapClient {
     this.#authorization = authorizationHeader(credentials);
   }
 
-  /** Discovers the session once (following the 307 to /jmap/session) and keeps it. */
-  session(): Promise<Session> {
-    this.#session ??= this.#discover().catch((error: unknown) => {
-      this.#session = undefined;
-      throw error;
-    });
+  /** Signed out: this client no longer writes to the tab's session memory. */
+  dispose(): void {
+    this.#isDisposed = true;
+  }
+
+  /**
+   * The JMAP session: remembered from an earlier load of this tab (`useRemembered`, the
+   * default), else discovered once (following the 307 to /jmap/session) and kept.
+   */
+  session({ useRemembered = true }: { useRemembered?: boolean } = {}): Promise<Session> {
+    if (!this.#session && useRemembered) {
+      const remembered = this.#sessionCache?.get().session;
+      if (remembered) {
+        this.#isRemembered = true;
+        this.#known = remembered;
+        this.#session = Promise.resolve(remembered);
+      }
+    }
+    this.#session ??= this.#discover().then(
+      (session) => {
+        this.#known = session;
+        return session;
+      },
+      (error: unknown) => {
+        this.#session = undefined;
+        throw error;
+      },
+    );
     return this.#session;
+  }
+
+  /** The session when it is already known, without waiting (a remembered one, at once). */
+  #knownSession(): Session | undefined {
+    if (!this.#session) void this.session().catch(() => undefined);
+    return this.#known;
+  }
+
+  /** Reads the session again in the background; the one in use stays until it succeeds. */
+  #refreshSession() {
+    this.#refreshing ??= this.#discover()
+      .then(
+        (fresh) => {
+          this.#known = fresh;
+          this.#session = Promise.resolve(fresh);
+          this.#isRemembered = false;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.#refreshing = undefined;
+      });
   }
 
   async account(): Promise<AccountInfo> {
@@ -179,23 +264,30 @@ export class JmapClient {
    * request: each part's call ids get a prefix, so its results and references stay its own.
    */
   async call(calls: MethodCall[]): Promise<MethodResponses> {
-    const session = await this.session();
+    // A known session is used at once: the request then leaves in this very task, before
+    // anything the page renders (and beside a GET started at the same moment).
+    const session = this.#knownSession() ?? (await this.session());
     if (calls.length > session.maxCallsInRequest) {
       throw new RangeError(`At most ${session.maxCallsInRequest} calls fit in one request.`);
     }
     return new Promise((resolve, reject) => {
       this.#pending.push({ calls, resolve, reject });
-      this.#flushTimer ??= setTimeout(() => this.#flush(session), 0);
+      if (this.#isFlushScheduled) return;
+      this.#isFlushScheduled = true;
+      // Sent once the current task's calls are in: a microtask, not a timer, so the request
+      // leaves before the browser renders or paints (a timer waits behind both on a load).
+      // Calls that awaited the same discovery resume together, before this microtask runs.
+      queueMicrotask(() => this.#flush(session));
     });
   }
 
   #pending: PendingPart[] = [];
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #isFlushScheduled = false;
 
   #flush(session: Session) {
     const parts = this.#pending;
     this.#pending = [];
-    this.#flushTimer = undefined;
+    this.#isFlushScheduled = false;
     const requests: PendingPart[][] = [];
     for (const part of parts) {
       const last = requests[requests.length - 1];
@@ -234,7 +326,19 @@ export class JmapClient {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ using: USING, methodCalls }),
       });
-      const { methodResponses } = this.#parse(responseSchema, body, "response");
+      const { methodResponses, sessionState } = this.#parse(responseSchema, body, "response");
+      // The account of a remembered session is gone (another user's memory, a moved
+      // account): a failure like any other below, so the retry discovers the session.
+      if (
+        this.#isRemembered &&
+        methodResponses.some(([name, args]) => name === "error" && args.type === "accountNotFound")
+      ) {
+        throw new TransportError("The remembered session no longer fits; reading it again.");
+      }
+      this.#isRemembered = false;
+      // RFC 8620 §3.4: a different sessionState means the session changed; read it again.
+      // A server that sends no session state cannot say it changed.
+      if (session.state !== "" && sessionState !== session.state) this.#refreshSession();
       group.forEach(({ resolve }, index) => {
         const own = `${index}.`;
         resolve(
@@ -248,13 +352,25 @@ export class JmapClient {
         );
       });
     } catch (error) {
+      // A remembered session that led to a failure (moved apiUrl, another account) is not
+      // trusted again: the next request discovers the session. A 401 or 429 is not its fault.
+      if (
+        this.#isRemembered &&
+        !(error instanceof UnauthorizedError || error instanceof RateLimitedError)
+      ) {
+        this.#isRemembered = false;
+        this.#session = undefined;
+        this.#known = undefined;
+        if (!this.#isDisposed) this.#sessionCache?.set({ url: this.#sessionCache.get().url });
+      }
       for (const { reject } of group) reject(error);
     }
   }
 
   async #discover(): Promise<Session> {
-    const cached = this.#sessionUrlCache?.get();
+    const cached = this.#sessionCache?.get().url;
     let body: unknown;
+    let url = cached;
     if (cached) {
       // A remembered session URL that stopped working (moved server, proxy) is forgotten
       // and discovery starts over; a 401 or a 429 is the credentials' fault and goes up as is.
@@ -270,7 +386,7 @@ export class JmapClient {
       body = await this.#request(this.#discovery(), { method: "GET" }, (url) => {
         finalUrl = url;
       });
-      if (finalUrl) this.#sessionUrlCache?.set(finalUrl);
+      url = finalUrl || undefined;
     }
     const session = this.#parse(sessionSchema, body, "session");
     const accountId = session.primaryAccounts[STALWART_CAPABILITY];
@@ -284,14 +400,18 @@ export class JmapClient {
     const apiOrigin = new URL(session.apiUrl, this.#discovery()).origin;
     if (apiOrigin !== pageOrigin) throw new ForeignSessionError(session.apiUrl, pageOrigin);
     const core = coreCapabilitySchema.safeParse(session.capabilities[CORE_CAPABILITY] ?? {});
-    return {
+    const discovered: Session = {
       username: session.username,
       apiUrl: session.apiUrl,
       accountId,
       maxCallsInRequest: core.success ? core.data.maxCallsInRequest : 16,
       maxObjectsInGet: core.success ? core.data.maxObjectsInGet : 500,
       maxObjectsInSet: core.success ? core.data.maxObjectsInSet : 500,
+      state: session.state,
     };
+    // A client signed out meanwhile must not leave its session for the next one.
+    if (!this.#isDisposed) this.#sessionCache?.set({ url, session: discovered });
+    return discovered;
   }
 
   #discovery(): URL {

@@ -1,7 +1,15 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
-import { Link } from "wouter";
+import {
+  createContext,
+  type ReactNode,
+  Suspense,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+} from "react";
+import { LoadBoundary } from "../components/load-boundary";
 import { Notice } from "../components/notice";
-import { ShownText } from "../components/shown-text";
+import { preloadable } from "../components/preloadable";
 import type { JmapClient } from "../jmap/client";
 import { describeError } from "../jmap/describe-error";
 import { useAnnouncements } from "./announcements";
@@ -16,13 +24,7 @@ import {
   type StoredApplyFailure,
   usePendingState,
 } from "./pending-changes";
-import { usePermissions } from "./permissions";
-import {
-  describeReloadFailure,
-  type ReloadFailure,
-  type ReloadOutcome,
-  reloadSettings,
-} from "./reload-settings";
+import { type ReloadOutcome, reloadSettings } from "./reload-settings";
 
 // Applying saved changes: a settings reload (shared wire reference §11), from the pending
 // notice ("Apply now"), from the list ("Reload settings") or along with a save ("Save and
@@ -113,6 +115,7 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
     (target: JmapClient): SaveWithReload => ({
       mark: () => pendingMark(target),
       saved: async (change, reload, mark, unreadable) => {
+        void notice.preload().catch(() => undefined);
         if (reload?.isApplied) {
           await markApplied(target, mark);
           return;
@@ -122,7 +125,10 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
         else if (unreadable !== undefined)
           await markApplyFailed(target, unknownOutcome(unreadable));
       },
-      savedAll: (changes) => recordPendingChanges(target, changes),
+      savedAll: (changes) => {
+        void notice.preload().catch(() => undefined);
+        return recordPendingChanges(target, changes);
+      },
       notSaved: async (reload, mark, unreadable) => {
         if (unreadable !== undefined) await markApplyFailed(target, unknownOutcome(unreadable));
         if (!reload) return;
@@ -150,135 +156,48 @@ export function useApply(): ApplyValue {
   return value;
 }
 
-/** "default: STARTTLS Optional → Required", "relay-eu created", "old-relay deleted". */
-function PendingChangeText({ change }: { change: PendingChange }) {
-  const name = <ShownText text={change.name} />;
-  if (change.kind === "created") return <>{name} created</>;
-  if (change.kind === "deleted") return <>{name} deleted</>;
-  return (
-    <>
-      {name}
-      {change.kind === "recreated" ? " deleted and created again" : ""}
-      {change.changes.length > 0 ? ": " : ""}
-      {change.changes.map((c, index) => (
-        <span key={c.property}>
-          {index > 0 ? ", " : ""}
-          {c.label} <ShownText text={c.from} kind="text" /> → <ShownText text={c.to} kind="text" />
-        </span>
-      ))}
-    </>
-  );
-}
-
 /** Where the page shows an object a failed reload names, and what it calls it. */
 export type ObjectLink = (objectId: { object: string; id: string }) => {
   href: string;
   label: string;
 } | null;
 
-/** Why the last reload failed, in words, with a link to the object when the page has one. */
-function ApplyFailureText({
-  failure,
-  objectLink,
-}: {
-  failure: StoredApplyFailure;
-  objectLink: ObjectLink;
-}) {
-  if (failure.kind === "unknown") return <p>{failure.message}</p>;
-  const text = describeReloadFailure(failure.failure as ReloadFailure);
-  // A missing object cannot be opened; one that failed to build can.
-  const isMissing =
-    failure.failure.kind === "setError" && failure.failure.error.type === "notFound";
-  const link = text.objectId && !isMissing ? objectLink(text.objectId) : null;
-  return (
-    <>
-      <p>
-        Not applied: nothing changed in the running configuration, and Stalwart keeps delivering
-        with the previous settings. {text.summary}
-      </p>
-      {text.details.length > 0 ? (
-        <ul>
-          {text.details.map((detail) => (
-            <li key={detail}>{detail}</li>
-          ))}
-        </ul>
-      ) : null}
-      {link ? (
-        <p>
-          <Link href={link.href}>
-            Open <ShownText text={link.label} />
-          </Link>
-        </p>
-      ) : null}
-    </>
-  );
+const notice = preloadable(() => import("./pending-apply-notice"));
+
+/**
+ * Fetches the code a save runs after its answer (the pending-apply notice, the merge of
+ * pending changes) ahead of time: called when a form's code is fetched, so a save sends
+ * nothing but its own requests.
+ */
+export function preloadSaveCode(): void {
+  void notice.preload().catch(() => undefined);
+  void import("./pending-merge").catch(() => undefined);
 }
 
 /**
- * The persistent notice of changes saved but not applied, on every page: what changed since
- * the last apply from this browser, and Apply now (or, without the permissions, who must).
+ * The persistent notice of changes saved but not applied, on every page (pending-apply-notice.tsx,
+ * loaded when there is something to show, or as soon as a change is saved).
  */
 export function PendingApplyNotice({ objectLink }: { objectLink: ObjectLink }) {
-  const { changes, failure, isOnlyInThisTab } = usePendingState();
-  const { isApplying, apply } = useApply();
-  const permissions = usePermissions();
+  const { changes, failure } = usePendingState();
   if (changes.length === 0 && !failure) return null;
-  const heading =
-    changes.length > 0
-      ? "Saved, not applied yet"
-      : failure?.kind === "unknown"
-        ? "Settings reload: outcome unknown"
-        : "Settings not reloaded";
   return (
-    <section className="pending-apply" aria-labelledby="pending-apply-heading">
-      <h2 id="pending-apply-heading">{heading}</h2>
-      {changes.length > 0 ? (
-        <>
-          <p>
-            Stalwart keeps delivering with the previous settings until they are reloaded. Saved from
-            this browser since its last apply:
-          </p>
-          <ul className="pending-list">
-            {changes.map((change) => (
-              <li key={`${change.object}:${change.id}`}>
-                <PendingChangeText change={change} />
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      {isOnlyInThisTab ? (
-        <p>This browser refused to store the list, so only this tab keeps it.</p>
-      ) : null}
-      {failure ? (
-        <div role="alert" className="notice notice-error">
-          <ApplyFailureText failure={failure} objectLink={objectLink} />
-        </div>
-      ) : null}
-      {!permissions.isKnown ? null : permissions.canReloadSettings ? (
-        <>
-          <div className="actions">
-            <button
-              type="button"
-              className="button button-primary"
-              onClick={() => void apply()}
-              disabled={isApplying}
-            >
-              {isApplying ? "Applying…" : "Apply now"}
-            </button>
-          </div>
-          <p className="muted">
-            Applying reloads every saved setting, including changes other admins or tools saved,
-            which cannot be seen here.
-          </p>
-        </>
-      ) : (
-        <p>
-          An administrator must reload Stalwart's settings for these changes to take effect: your
-          account is not allowed to reload them. Changes saved by other admins or tools cannot be
-          seen here.
-        </p>
-      )}
-    </section>
+    <LoadBoundary
+      fallback={
+        <Notice tone="info">
+          Changes saved from this browser are not applied yet, but this notice could not be loaded.
+          Reload the page to see them and apply them.
+        </Notice>
+      }
+    >
+      <Suspense fallback={null}>
+        <LoadedNotice objectLink={objectLink} />
+      </Suspense>
+    </LoadBoundary>
   );
+}
+
+function LoadedNotice({ objectLink }: { objectLink: ObjectLink }) {
+  const { PendingApplyNotice: Loaded } = notice.read();
+  return <Loaded objectLink={objectLink} />;
 }

@@ -13,16 +13,25 @@ import {
   useState,
 } from "react";
 import * as z from "zod/mini";
-import { type Credentials, JmapClient } from "../jmap/client";
+import {
+  type Credentials,
+  JmapClient,
+  readSessionMemory,
+  type SessionMemory,
+} from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
 import { hasUnsavedWork } from "./navigation-guard";
-import {
-  canAskOpenTabs,
-  connectToOpenTabs,
-  holdSignedInLock,
-  type OpenTabs,
-  withoutSecret,
-} from "./tab-sign-in";
+import type { OpenTabs } from "./tab-sign-in";
+
+/**
+ * Tab-to-tab sign-in (tab-sign-in.ts) loads after the first render: it is not on the list's
+ * critical path (issue 11). Events from other tabs only arrive once it has loaded.
+ */
+let tabSignIn: typeof import("./tab-sign-in") | undefined;
+const loadTabSignIn = async () => {
+  tabSignIn ??= await import("./tab-sign-in");
+  return tabSignIn;
+};
 
 const SignInDialog = lazy(() =>
   import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
@@ -32,14 +41,28 @@ const SignInDialog = lazy(() =>
 // the browser session, and are never written to localStorage. A new tab of the same browser
 // gets them from an open, signed-in tab, in memory over a BroadcastChannel (tab-sign-in.ts).
 const STORAGE_KEY = "stalwart-tls-strategies.credentials";
-const SESSION_URL_KEY = "stalwart-tls-strategies.session-url";
+// The JMAP session (no secret: limits, apiUrl, account id, username) is kept beside them, so a
+// reload sends its first data request at once (jmap/client.ts, SessionMemory).
+const SESSION_KEY = "stalwart-tls-strategies.session";
 
-const sessionUrlCache = {
-  get: () => sessionStorage.getItem(SESSION_URL_KEY),
-  set: (url: string) => sessionStorage.setItem(SESSION_URL_KEY, url),
+const sessionCache = {
+  get(): SessionMemory {
+    try {
+      return readSessionMemory(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "{}"));
+    } catch {
+      return {};
+    }
+  },
+  set(memory: SessionMemory) {
+    try {
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(memory));
+    } catch {
+      // Storage refused: the next load discovers the session again, nothing more.
+    }
+  },
 };
 
-const newClient = (credentials: Credentials) => new JmapClient(credentials, { sessionUrlCache });
+const newClient = (credentials: Credentials) => new JmapClient(credentials, { sessionCache });
 
 const credentialsSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("basic"), username: z.string(), password: z.string() }),
@@ -57,12 +80,33 @@ function loadCredentials(): Credentials | null {
   }
 }
 
+/** Whether this tab holds credentials (a reload of a signed-in tab): read before rendering. */
+export const hasStoredCredentials = () => loadCredentials() !== null;
+
+let firstClient: JmapClient | null | undefined;
+
+/**
+ * The client of a tab that holds credentials when the page loads (a reload), or null: made
+ * once, so the page's first requests can leave before the first render (main.tsx) on the
+ * very client the AuthProvider then starts with.
+ */
+export function startingClient(): JmapClient | null {
+  if (firstClient === undefined) {
+    const credentials = loadCredentials();
+    firstClient = credentials ? newClient(credentials) : null;
+  }
+  return firstClient;
+}
+
+/** Starts loading tab-to-tab sign-in: for a tab without credentials, before the first render. */
+export const preloadTabSignIn = () => void loadTabSignIn().catch(() => undefined);
+
 const keepCredentials = (credentials: Credentials) =>
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
 
 function forgetCredentials() {
   sessionStorage.removeItem(STORAGE_KEY);
-  sessionStorage.removeItem(SESSION_URL_KEY);
+  sessionStorage.removeItem(SESSION_KEY);
 }
 
 export const accountQuery = (client: JmapClient) =>
@@ -106,12 +150,9 @@ type OpenTabsCheck = "querying" | "asking" | "done";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [client, setClient] = useState(() => {
-    const credentials = loadCredentials();
-    return credentials ? newClient(credentials) : null;
-  });
+  const [client, setClient] = useState(startingClient);
   const [openTabsCheck, setOpenTabsCheck] = useState<OpenTabsCheck>(() =>
-    client === null && canAskOpenTabs() ? "querying" : "done",
+    client === null ? "querying" : "done",
   );
   // Another tab signed out while this one held unsaved work: the page stays, its secret is gone.
   const [isDropped, setIsDropped] = useState(false);
@@ -125,7 +166,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const shared = useRef(sharedClient);
   useEffect(() => {
     shared.current = sharedClient;
-    if (sharedClient) return holdSignedInLock();
+    if (!sharedClient) return;
+    let release: (() => void) | undefined;
+    let isEnded = false;
+    void loadTabSignIn().then(
+      (module) => {
+        if (!isEnded) release = module.holdSignedInLock();
+      },
+      () => undefined,
+    );
+    return () => {
+      isEnded = true;
+      release?.();
+    };
   }, [sharedClient]);
 
   const endReauthentication = useCallback((isSignedIn: boolean) => {
@@ -137,7 +190,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (credentials: Credentials) => {
       const candidate = newClient(credentials);
       // Session and permissions in parallel: both are needed before the first page shows.
-      const [session, account] = await Promise.all([candidate.session(), candidate.account()]);
+      const [session, account] = await Promise.all([
+        candidate.session({ useRemembered: false }),
+        candidate.account(),
+      ]);
       queryClient.clear();
       queryClient.setQueryData(accountQuery(candidate).queryKey, account);
       keepCredentials(credentials);
@@ -150,10 +206,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const endSession = useCallback(() => {
     forgetCredentials();
+    client?.dispose();
     setClient(null);
     setIsDropped(false);
     queryClient.clear();
-  }, [queryClient]);
+  }, [client, queryClient]);
 
   const signOut = useCallback(() => {
     // A tab whose credentials were already dropped by another tab's sign-out has none to end.
@@ -175,7 +232,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }
       if (credentials && client) {
         const candidate = newClient(credentials);
-        const [session, account] = await Promise.all([candidate.session(), candidate.account()]);
+        const [session, account] = await Promise.all([
+          candidate.session({ useRemembered: false }),
+          candidate.account(),
+        ]);
         client.setCredentials(credentials);
         keepCredentials(credentials);
         queryClient.setQueryData(accountQuery(client).queryKey, account);
@@ -193,8 +253,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const adopt = useEffectEvent((credentials: Credentials) => {
     setOpenTabsCheck("done");
     if (client) return;
-    // The other tab verified them; like a reload, this tab does not check them again.
+    // The other tab verified them; like a reload, this tab does not check them again. Any
+    // session this tab remembers may be another user's: it is read afresh.
     queryClient.clear();
+    sessionStorage.removeItem(SESSION_KEY);
     keepCredentials(credentials);
     setClient(newClient(credentials));
     setIsDropped(false);
@@ -226,7 +288,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (hasUnsavedWork() || waiting.current.length > 0) {
       // Work on the page: like a 401, sign in over it. The secret goes at once, in memory too.
       forgetCredentials();
-      client.setCredentials(withoutSecret(client.credentials));
+      if (tabSignIn) client.setCredentials(tabSignIn.withoutSecret(client.credentials));
       setIsDropped(true);
       void reauthenticate();
       return;
@@ -245,14 +307,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   });
 
   useEffect(() => {
-    const tabs = connectToOpenTabs({
-      shareableCredentials: () => shared.current?.credentials ?? null,
-      onSignedIn: (credentials, username) => onSignedInElsewhere(credentials, username),
-      onSignedOut: () => onSignedOutElsewhere(),
-    });
-    openTabs.current = tabs;
-    void signInFromOpenTabs(tabs);
+    let tabs: OpenTabs | null = null;
+    let isClosed = false;
+    void loadTabSignIn().then(
+      (module) => {
+        if (isClosed) return;
+        tabs = module.connectToOpenTabs({
+          shareableCredentials: () => shared.current?.credentials ?? null,
+          onSignedIn: (credentials, username) => onSignedInElsewhere(credentials, username),
+          onSignedOut: () => onSignedOutElsewhere(),
+        });
+        openTabs.current = tabs;
+        void signInFromOpenTabs(tabs);
+      },
+      // Not loaded (offline): this tab signs in on its own.
+      () => {
+        if (!isClosed) setOpenTabsCheck("done");
+      },
+    );
     return () => {
+      isClosed = true;
       openTabs.current = null;
       tabs?.close();
     };

@@ -6,8 +6,8 @@ import {
   readPending,
   recordPendingChanges,
   scopeOf,
-  withChange,
 } from "./pending-changes";
+import { withChange } from "./pending-merge";
 
 const strategy = (kind: PendingChange["kind"], changes: PendingChange["changes"] = []) => ({
   object: "MtaTlsStrategy",

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { MethodResponses } from "../jmap/client";
 import { TransportError } from "../jmap/errors";
-import { describeReloadFailure, objectKind, readReloadOutcome } from "./reload-settings";
+import { describeReloadFailure, objectKind } from "./reload-failure-text";
+import { readReloadOutcome } from "./reload-settings";
 
 // Every SetError shape of shared wire reference §11, in words.
 

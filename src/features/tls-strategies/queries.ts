@@ -6,9 +6,10 @@ import {
   type MethodResponses,
   resultOf,
 } from "../../jmap/client";
-import { MethodError, SetObjectError } from "../../jmap/errors";
+import { MethodError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
 import { useApply } from "../../session/apply";
+import { accountQuery } from "../../session/auth";
 import type { PendingChange } from "../../session/pending-changes";
 import {
   type ReloadOutcome,
@@ -22,22 +23,15 @@ import {
   pageWithUpdated,
   type TlsStrategyPage,
 } from "./cache-updates";
-import {
-  differences,
-  displayValue,
-  EDITABLE,
-  type EditableProperty,
-  type StrategyValues,
-  type TlsStrategyPatch,
-} from "./changes";
-import { prefixRange, SORTS } from "./list-params";
+import { displayValue, EDITABLE, type EditableProperty, type StrategyValues } from "./changes";
+import { parseListView, prefixRange, SORTS } from "./list-params";
 import { FIELDS, type TlsStrategy, tlsStrategySchema } from "./schema";
 
-const GET = "x:MtaTlsStrategy/get";
+export const GET = "x:MtaTlsStrategy/get";
 const SET = "x:MtaTlsStrategy/set";
-const QUERY = "x:MtaTlsStrategy/query";
+export const QUERY = "x:MtaTlsStrategy/query";
 
-const queryResponseSchema = z.looseObject({
+export const queryResponseSchema = z.looseObject({
   ids: z.array(z.string()),
   position: z.int(),
   total: z.optional(z.int()),
@@ -58,7 +52,7 @@ const setResponseSchema = z.looseObject({
   notDestroyed: z.nullish(z.record(z.string(), setErrorSchema)),
 });
 
-type PageQuery = PageView;
+export type PageQuery = PageView;
 
 /**
  * One page of the list as two calls for one request: the query and a /get of its ids by
@@ -91,7 +85,7 @@ function readPage(responses: MethodResponses, prefix = ""): TlsStrategyPage {
   };
 }
 
-const pageKey = (view: PageQuery) => [
+export const pageKey = (view: PageQuery) => [
   "tls-strategies",
   "list",
   { page: view.page, size: view.size, sort: view.sort, search: view.search },
@@ -105,58 +99,6 @@ export async function fetchTlsStrategy(
   const responses = await client.call([{ id: "g", name: GET, args: { ids: [id] } }]);
   return responses.get("g", getResponseSchema).list.find((s) => s.id === id) ?? null;
 }
-
-/**
- * The id and name of every strategy a search matches, in the list's order (shared wire
- * reference §6–7): queries of maxObjectsInGet ids, each with a /get of their names by result
- * reference, as many pairs per request as maxCallsInRequest allows, until a query comes back
- * short. A snapshot: strategies created or deleted meanwhile may be missed or gone.
- * Rejects like client.call (transport, 401, method errors).
- */
-export async function fetchMatchingNames(
-  client: JmapClient,
-  view: Pick<PageQuery, "search" | "sort">,
-): Promise<Map<string, string>> {
-  const { maxObjectsInGet, maxCallsInRequest } = await client.session();
-  const pairsPerRequest = Math.max(1, Math.floor(maxCallsInRequest / 2));
-  const names = new Map<string, string>();
-  for (let position = 0; ; ) {
-    const calls: MethodCall[] = [];
-    for (let pair = 0; pair < pairsPerRequest; pair += 1) {
-      const query = {
-        id: `q${pair}`,
-        name: QUERY,
-        args: {
-          ...(view.search === "" ? {} : { filter: prefixRange(view.search) }),
-          sort: [SORTS[view.sort].comparator],
-          position: position + pair * maxObjectsInGet,
-          limit: maxObjectsInGet,
-        },
-      };
-      calls.push(query, {
-        id: `g${pair}`,
-        name: GET,
-        args: { "#ids": resultOf(query, "/ids"), properties: ["id", "name"] },
-      });
-    }
-    const responses = await client.call(calls);
-    for (let pair = 0; pair < pairsPerRequest; pair += 1) {
-      const { ids } = responses.get(`q${pair}`, queryResponseSchema);
-      const { list } = responses.get(`g${pair}`, nameListSchema);
-      const byId = new Map(list.map((entry) => [entry.id, entry.name]));
-      for (const id of ids) {
-        const name = byId.get(id);
-        if (name !== undefined) names.set(id, name);
-      }
-      if (ids.length < maxObjectsInGet) return names;
-    }
-    position += pairsPerRequest * maxObjectsInGet;
-  }
-}
-
-const nameListSchema = z.looseObject({
-  list: z.array(z.looseObject({ id: z.string(), name: z.string() })),
-});
 
 export const tlsStrategyQueries = {
   all: () => ["tls-strategies"] as const,
@@ -214,6 +156,42 @@ function cachedStrategy(queryClient: QueryClient, id: string): TlsStrategy | und
   return undefined;
 }
 
+/**
+ * The strategy as this page last read it (a detail, or a row of any cached list page), or
+ * undefined: what the edit form opens with while its fresh read is on the way.
+ */
+export const cachedTlsStrategy = (queryClient: QueryClient, id: string) =>
+  cachedStrategy(queryClient, id);
+
+/** How long a read of one strategy counts as fresh when its edit page opens, in ms. */
+export const DETAIL_FRESH_MS = 5_000;
+
+/**
+ * Reads the strategy `id` ahead of opening it (pointer over, focus on, or press of its link)
+ * unless it was read less than DETAIL_FRESH_MS ago: the edit page then opens with no read of
+ * its own. Errors are left for the page to meet.
+ */
+export function prefetchTlsStrategy(queryClient: QueryClient, client: JmapClient, id: string) {
+  void queryClient.prefetchQuery({
+    ...tlsStrategyQueries.detail(client, id),
+    staleTime: DETAIL_FRESH_MS,
+  });
+}
+
+/**
+ * Sends the list's first requests for the view in `search` (the page's query string) now:
+ * for a reload of a signed-in tab, from main.tsx before the first render, so they overlap
+ * with React's start instead of following it. The list then finds its data in the cache.
+ */
+export function prefetchListView(queryClient: QueryClient, client: JmapClient, search: string) {
+  const view = parseListView(new URLSearchParams(search));
+  void queryClient.prefetchQuery(tlsStrategyQueries.list(client, view));
+  void queryClient.prefetchQuery(outboundQueries.tlsUsage(client));
+  // The permissions right after, in the same task: the list's request (or the session's, on a
+  // first load) leaves first, as it takes longest, and the short read overlaps with it.
+  queueMicrotask(() => void queryClient.prefetchQuery(accountQuery(client)));
+}
+
 /** The name of a strategy as any cached list page or detail knows it. */
 export const cachedName = (queryClient: QueryClient, id: string) =>
   cachedStrategy(queryClient, id)?.name;
@@ -224,7 +202,7 @@ export const cachedName = (queryClient: QueryClient, id: string) =>
  * cannot be derived here is fetched when next shown. The list page read in the same request
  * as the change (`refreshed`) is the server's own answer and goes in last.
  */
-function reflectChange(
+export function reflectChange(
   queryClient: QueryClient,
   change: CacheChange,
   refreshed?: { view: PageView; page: TlsStrategyPage },
@@ -300,7 +278,7 @@ export interface UnreadableReload {
  * settings reload rides in the same request after the /set (shared wire reference §11); it
  * runs even when the /set failed, so each answer is read on its own.
  */
-async function setThenRefresh(
+export async function setThenRefresh(
   client: JmapClient,
   sets: Record<string, unknown>[],
   refresh: PageQuery | undefined,
@@ -355,13 +333,13 @@ export type NewTlsStrategy = StrategyValues;
 export const OBJECT = "MtaTlsStrategy";
 
 /** A value in the pending list: a description in quotes, so it reads apart from the label. */
-function pendingValue(property: EditableProperty, value: unknown): string {
+export function pendingValue(property: EditableProperty, value: unknown): string {
   const shown = displayValue(property, value);
   return property === "description" && value !== null ? `“${shown}”` : shown;
 }
 
 /** A strategy's values in words, kept with a creation or deletion in the pending list. */
-function valuesInWords(strategy: StrategyValues) {
+export function valuesInWords(strategy: StrategyValues) {
   return EDITABLE.map((property) => ({
     property,
     label: FIELDS[property].label,
@@ -375,7 +353,7 @@ function valuesInWords(strategy: StrategyValues) {
  * applied, it clears what was pending when it was sent, this change included; refused, the
  * list stays and the reason is shown.
  */
-function useChangeEffects(client: JmapClient) {
+export function useChangeEffects(client: JmapClient) {
   const { forSave } = useApply();
   const effects = forSave(client);
   return {
@@ -400,131 +378,6 @@ function useChangeEffects(client: JmapClient) {
         reload && "unreadable" in reload ? reload.unreadable : undefined,
       ),
   };
-}
-
-/** What a save that also asked for a reload learned about it. */
-export interface SaveOutcome {
-  /** Undefined when no reload was asked for, or its answer could not be read. */
-  reload?: ReloadOutcome;
-}
-
-const knownReload = (reload: ReloadOutcome | UnreadableReload | undefined) =>
-  reload && !("unreadable" in reload) ? reload : undefined;
-
-export function useCreateTlsStrategy(client: JmapClient) {
-  const queryClient = useQueryClient();
-  const effects = useChangeEffects(client);
-  return useMutation({
-    mutationFn: async ({
-      strategy,
-      refresh,
-      apply = false,
-    }: {
-      strategy: NewTlsStrategy;
-      refresh?: PageQuery;
-      /** Reload the settings in the same request ("Save and apply"). */
-      apply?: boolean;
-    }): Promise<TlsStrategy & SaveOutcome> => {
-      const mark = await effects.mark(apply);
-      const { answers, refreshed, reload } = await setThenRefresh(
-        client,
-        [{ create: { new: strategy } }],
-        refresh,
-        apply,
-      );
-      const answer = answers[0];
-      const created = answer && "result" in answer ? answer.result.created?.new : undefined;
-      if (!created) {
-        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
-        await effects.notSaved(reload, mark);
-        if (answer && "error" in answer) throw answer.error;
-        throw new SetObjectError(
-          (answer && "result" in answer ? answer.result.notCreated?.new : undefined) ?? {
-            type: "serverFail",
-          },
-          "create",
-          "new",
-        );
-      }
-      const stored = { id: created.id, ...strategy };
-      reflectChange(queryClient, { created: [stored] }, refreshed);
-      await effects.saved(
-        {
-          id: created.id,
-          name: strategy.name,
-          kind: "created",
-          changes: [],
-          values: valuesInWords(strategy),
-        },
-        reload,
-        mark,
-      );
-      return { ...stored, reload: knownReload(reload) };
-    },
-  });
-}
-
-export function useUpdateTlsStrategy(client: JmapClient) {
-  const queryClient = useQueryClient();
-  const effects = useChangeEffects(client);
-  return useMutation({
-    mutationFn: async ({
-      id,
-      patch,
-      before,
-      after,
-      refresh,
-      apply = false,
-    }: {
-      id: string;
-      patch: TlsStrategyPatch;
-      /** The whole strategy as the server holds it before the patch. */
-      before: TlsStrategy;
-      /** The whole strategy as the server holds it once the patch is applied. */
-      after: TlsStrategy;
-      refresh?: PageQuery;
-      /** Reload the settings in the same request ("Save and apply"). */
-      apply?: boolean;
-    }): Promise<SaveOutcome> => {
-      const mark = await effects.mark(apply);
-      const { answers, refreshed, reload } = await setThenRefresh(
-        client,
-        [{ update: { [id]: patch } }],
-        refresh,
-        apply,
-      );
-      const answer = answers[0];
-      if (!(answer && "result" in answer && answer.result.updated && id in answer.result.updated)) {
-        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
-        await effects.notSaved(reload, mark);
-        if (answer && "error" in answer) throw answer.error;
-        throw new SetObjectError(
-          (answer && "result" in answer ? answer.result.notUpdated?.[id] : undefined) ?? {
-            type: "serverFail",
-          },
-          "update",
-          id,
-        );
-      }
-      reflectChange(queryClient, { updated: [after] }, refreshed);
-      await effects.saved(
-        {
-          id,
-          name: after.name,
-          kind: "updated",
-          changes: differences(before, after).map((change) => ({
-            property: change.property,
-            label: FIELDS[change.property].label,
-            from: pendingValue(change.property, change.from),
-            to: pendingValue(change.property, change.to),
-          })),
-        },
-        reload,
-        mark,
-      );
-      return { reload: knownReload(reload) };
-    },
-  });
 }
 
 export interface DestroyOutcome {

@@ -11,7 +11,8 @@ import { usePermissions } from "../../session/permissions";
 import { differences, type StrategyValues } from "./changes";
 import { useLeaveWith } from "./flash";
 import { lastListView } from "./last-list-view";
-import { tlsStrategyQueries, useCreateTlsStrategy } from "./queries";
+import { useCreateTlsStrategy } from "./mutations";
+import { DETAIL_FRESH_MS, tlsStrategyQueries } from "./queries";
 import { STRATEGY_DEFAULTS, type TlsStrategy } from "./schema";
 import { reviewSave } from "./security-rules";
 import { type Submission, type SubmitOutcome, TlsStrategyForm } from "./tls-strategy-form";
@@ -26,11 +27,12 @@ export function TlsStrategyCreatePage() {
   const permissions = usePermissions();
   // "Duplicate" opens this page with ?from=<id>: the form starts from that strategy's values.
   const fromId = searchParams.get("from");
-  // Duplicated from what is stored now, not from a copy cached earlier.
+  // Duplicated from what is stored now: a read younger than DETAIL_FRESH_MS (the prefetch when
+  // the pointer reached the Duplicate link) or a new one, never an older cached copy.
   const source = useQuery({
     ...tlsStrategyQueries.detail(client, fromId ?? ""),
     enabled: fromId !== null,
-    refetchOnMount: "always",
+    staleTime: DETAIL_FRESH_MS,
   });
   const isSourceFresh = source.isFetchedAfterMount || !source.isFetching;
   // The values to start from are taken once: a later read of the source (a refetch, an

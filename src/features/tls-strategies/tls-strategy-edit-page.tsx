@@ -24,16 +24,16 @@ import {
 } from "./changes";
 import { useLeaveWith } from "./flash";
 import { lastListPath, lastListView } from "./last-list-view";
+import { type SaveOutcome, useCreateTlsStrategy, useUpdateTlsStrategy } from "./mutations";
 import { duplicatePath } from "./paths";
 import {
+  cachedTlsStrategy,
+  DETAIL_FRESH_MS,
   outboundQueries,
   rememberServerVersion,
-  type SaveOutcome,
   type TlsUsage,
   tlsStrategyQueries,
-  useCreateTlsStrategy,
   useDestroyTlsStrategies,
-  useUpdateTlsStrategy,
 } from "./queries";
 import { FIELDS, type TlsStrategy } from "./schema";
 import { reviewSave } from "./security-rules";
@@ -47,22 +47,33 @@ import {
 export function TlsStrategyEditPage({ id }: { id: string }) {
   const client = useJmapClient();
   const permissions = usePermissions();
-  // The form starts from a fresh read, never from a cached copy that someone may have
-  // changed since: editing a stale version would overwrite their change.
-  const detail = useQuery({ ...tlsStrategyQueries.detail(client, id), refetchOnMount: "always" });
+  // The form may open from a copy read earlier (below), but what it saves never depends on
+  // it: a save reads the strategy again and merges someone else's changes first (issue 7 §3).
+  const queryClient = useQueryClient();
+  const detail = useQuery({
+    ...tlsStrategyQueries.detail(client, id),
+    // A read younger than this (the prefetch when the pointer or focus reached the link) is
+    // not repeated on opening; an older one is, in the background.
+    staleTime: DETAIL_FRESH_MS,
+    // Until then the form opens at once with the strategy as this page last read it (a list
+    // row); the fresh read replaces it while untouched. Nothing stale is ever written: a save
+    // reads again and merges before writing (issue 7 §3).
+    placeholderData: () => cachedTlsStrategy(queryClient, id),
+  });
   const usage = useQuery(outboundQueries.tlsUsage(client));
   // Once the form is on screen it stays, whatever later reads bring (issue 7 §2): news about
   // the strategy is shown beside it, and only an untouched form may be replaced.
   const [openedId, setOpenedId] = useState<string | null>(null);
-  const isFresh = detail.isFetchedAfterMount || !detail.isFetching;
-  if (openedId !== id && detail.data && isFresh) setOpenedId(id);
+  const isFresh = !detail.isPlaceholderData && (detail.isFetchedAfterMount || !detail.isFetching);
+  if (openedId !== id && detail.data) setOpenedId(id);
 
-  if (openedId === id || (detail.data && isFresh)) {
+  if (openedId === id || detail.data) {
     return (
       <EditStrategy
         key={id}
         initial={detail.data as TlsStrategy}
-        latest={detail.data}
+        isProvisional={!isFresh}
+        latest={isFresh ? detail.data : undefined}
         readError={detail.isError && !detail.isFetching ? detail.error : null}
         onRetryRead={() => void detail.refetch()}
         permissions={permissions}
@@ -130,6 +141,7 @@ const MAX_SAVE_ROUNDS = 3;
 
 function EditStrategy({
   initial,
+  isProvisional,
   latest,
   readError,
   onRetryRead,
@@ -138,6 +150,11 @@ function EditStrategy({
 }: {
   /** The version the form opens with. */
   initial: TlsStrategy;
+  /**
+   * `initial` is a copy this page read earlier (a list row, an older read), shown while the
+   * fresh read is on its way: that read, taken in while the form is untouched, is no news.
+   */
+  isProvisional: boolean;
   /** What the server holds as last read: a newer version, null once deleted. */
   latest: TlsStrategy | null | undefined;
   /** Why the last background read failed, if it did. */
@@ -176,11 +193,16 @@ function EditStrategy({
   const isUsed = usage?.isKnown === true && usage.names.has(loaded.name);
   const isReadOnly = !permissions.canUpdate;
 
+  const isOpeningCopy = useRef(isProvisional);
+
   /** Takes a newer version in: untouched fields show it, edited ones keep what was typed. */
   const takeIn = useCallback((newer: TlsStrategy) => {
     const edited = form.current?.editedProperties() ?? [];
+    // The first read after opening from a copy only confirms or corrects that copy.
+    const isNews = !isOpeningCopy.current;
+    isOpeningCopy.current = false;
     setLoaded((baseline) => {
-      if (edited.length === 0) setAdopted(differences(baseline, newer));
+      if (edited.length === 0 && isNews) setAdopted(differences(baseline, newer));
       return rebase(baseline, newer, edited);
     });
     setServerVersion(newer);
@@ -189,8 +211,9 @@ function EditStrategy({
   }, []);
 
   useEffect(() => {
-    if (isSaving || !latest || isSameStrategy(latest, serverVersion)) return;
-    takeIn(latest);
+    if (isSaving || !latest) return;
+    if (isSameStrategy(latest, serverVersion)) isOpeningCopy.current = false;
+    else takeIn(latest);
   }, [latest, serverVersion, isSaving, takeIn]);
 
   /** What someone else changed since the form was opened, as the server holds it now. */

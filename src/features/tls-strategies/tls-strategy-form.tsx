@@ -1,4 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import "./form.css";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type Path, useForm } from "react-hook-form";

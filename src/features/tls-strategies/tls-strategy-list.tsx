@@ -1,14 +1,15 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, Suspense, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
-import { QuotedName, revealHidden, ShownText } from "../../components/shown-text";
+import { preloadable } from "../../components/preloadable";
+import { revealHidden, ShownText } from "../../components/shown-text";
 import { focusViewHeading, ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useAnnouncements } from "../../session/announcements";
-import { useApply } from "../../session/apply";
+import { preloadSaveCode, useApply } from "../../session/apply";
 import { useJmapClient, useWithReauthentication } from "../../session/auth";
 import { useWorkInProgress } from "../../session/navigation-guard";
 import { usePendingChanges } from "../../session/pending-changes";
@@ -24,12 +25,12 @@ import {
   SORTS,
   type SortKey,
 } from "./list-params";
+import { createPage, editPage } from "./pages";
 import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
 import {
-  type DestroyOutcome,
-  fetchMatchingNames,
   OBJECT,
   outboundQueries,
+  prefetchTlsStrategy,
   tlsStrategyQueries,
   useDestroyTlsStrategies,
 } from "./queries";
@@ -77,12 +78,6 @@ function useListView(): [
     navigate(LIST_PATH + listSearch({ ...view, ...next }), { replace: options.replace ?? false });
   };
   return [view, setView];
-}
-
-function describeDestroyFailure(error: { type: string; description?: string }): string {
-  if (error.type === "notFound") return "it no longer exists (someone may have deleted it already)";
-  if (error.type === "forbidden") return "you are not allowed to delete it";
-  return error.description ?? error.type;
 }
 
 const LIST_TITLE = "TLS Strategies";
@@ -152,6 +147,11 @@ function StrategyList() {
   const [searchText, setSearchText] = useState(view.search);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
   const selected = selection.names;
+  // Something selected: the delete dialog's code is fetched while the admin goes on.
+  const hasSelection = selected.size > 0;
+  useEffect(() => {
+    if (hasSelection) void bulkDelete.preload().catch(() => undefined);
+  }, [hasSelection]);
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [isSelectingAll, setIsSelectingAll] = useState(false);
@@ -236,7 +236,9 @@ function StrategyList() {
     setIsSelectingAll(true);
     setSelectAllError(null);
     const search = view.search;
-    void withReauthentication(() => fetchMatchingNames(client, view))
+    void withReauthentication(() =>
+      import("./matching-names").then((module) => module.fetchMatchingNames(client, view)),
+    )
       .then((names) =>
         setSelection((current) => ({
           names: new Map([...current.names, ...names]),
@@ -261,7 +263,11 @@ function StrategyList() {
       }),
     )
       .then((result) => {
-        announce(<DestroyReport outcome={result} names={names} />);
+        announce(
+          <Suspense fallback={null}>
+            <DestroyReport outcome={result} names={names} />
+          </Suspense>,
+        );
         // What the server reports gone leaves the selection; what it refused stays, to retry.
         setSelection({
           names: new Map(
@@ -470,6 +476,8 @@ function StrategyList() {
                     destroy.reset();
                     clearAnnouncement();
                     setIsConfirmingDelete(true);
+                    // While the admin reads the dialog: the delete then sends only itself.
+                    preloadSaveCode();
                   }}
                 >
                   Delete selected ({numbers.format(selected.size)})
@@ -573,49 +581,13 @@ function StrategyList() {
         onCancel={() => setIsConfirmingDelete(false)}
         onConfirm={confirmDelete}
       >
-        <p>
-          These TLS strategies will be deleted. Delivery rules that pick one by name fall back to
-          Stalwart's built-in TLS defaults. This cannot be undone.
-        </p>
-        <ul className="name-list">
-          {[...selected].map(([id, name]) => (
-            <li key={id}>
-              <ShownText text={name} />
-            </li>
-          ))}
-        </ul>
-        {[...selected.values()].some((name) => usage?.isKnown && usage.names.has(name)) ? (
-          <p className="finding finding-warning">
-            <strong>Warning: </strong>the outbound strategy picks{" "}
-            {[...selected.values()]
-              .filter((name) => usage?.isKnown && usage.names.has(name))
-              .map((name, index) => (
-                <span key={name}>
-                  {index > 0 ? ", " : ""}
-                  <QuotedName name={name} />
-                </span>
-              ))}{" "}
-            by name. Once deleted, delivery that would use them silently falls back to Stalwart's
-            built-in TLS defaults.
-          </p>
+        {isConfirmingDelete ? (
+          <Suspense fallback={null}>
+            <BulkDeleteBody selected={selected} usage={usage} progress={progress} />
+          </Suspense>
         ) : null}
-        {progress && progress.total > 0 ? <DeleteProgress {...progress} /> : null}
       </ConfirmDialog>
     </section>
-  );
-}
-
-/** How far a delete in batches of maxObjectsInSet has got. */
-function DeleteProgress({ sent, total }: { sent: number; total: number }) {
-  const id = useId();
-  return (
-    <div className="delete-progress">
-      <label htmlFor={id}>Deleting</label>
-      <progress id={id} max={total} value={sent} />
-      <p className="muted" role="status">
-        {numbers.format(sent)} of {strategies(total)} sent
-      </p>
-    </div>
   );
 }
 
@@ -638,6 +610,23 @@ function StrategyRow({
 }) {
   const nameId = useId();
   const differs = new Set(differingSettings(strategy));
+  const queryClient = useQueryClient();
+  const client = useJmapClient();
+  // As soon as a pointer reaches a link, or a key or button is pressed on it, its page's code
+  // and the strategy are fetched: by the click, the page opens without waiting for either
+  // (issue 11). Keyboard focus fetches the code only: tabbing through 100 rows reads none.
+  const intentTo = (page: { preload(): Promise<unknown> }, withData: boolean) => () => {
+    void page.preload().catch(() => undefined);
+    if (withData) prefetchTlsStrategy(queryClient, client, strategy.id);
+  };
+  const intent = (page: { preload(): Promise<unknown> }) => ({
+    onPointerEnter: intentTo(page, true),
+    onPointerDown: intentTo(page, true),
+    onFocus: intentTo(page, false),
+    onKeyDown: (event: { key: string }) => {
+      if (event.key === "Enter") intentTo(page, true)();
+    },
+  });
   const setting = (key: (typeof SECURITY_SETTINGS)[number], label: string, value: ReactNode) => (
     <div className={differs.has(key) ? "setting setting-differs" : "setting"}>
       <dt>{label}</dt>
@@ -662,6 +651,7 @@ function StrategyRow({
           id={nameId}
           className="strategy-name"
           title={revealHidden(strategy.name)}
+          {...intent(editPage)}
         >
           <ShownText text={strategy.name} />
         </Link>
@@ -704,7 +694,7 @@ function StrategyRow({
       </td>
       {canDuplicate ? (
         <td className="cell-actions">
-          <Link href={duplicatePath(strategy.id)} aria-describedby={nameId}>
+          <Link href={duplicatePath(strategy.id)} aria-describedby={nameId} {...intent(createPage)}>
             Duplicate
           </Link>
         </td>
@@ -776,44 +766,16 @@ function PageLink({
   );
 }
 
-function DestroyReport({
-  outcome,
-  names,
-}: {
-  outcome: DestroyOutcome;
-  names: Map<string, string>;
-}) {
-  const deleted = outcome.destroyed.length;
-  return (
-    <>
-      {deleted > 0 ? (
-        <Notice tone="success">
-          Deleted{" "}
-          {deleted === 1 ? (
-            <QuotedName name={names.get(outcome.destroyed[0] ?? "") ?? ""} />
-          ) : (
-            `${numbers.format(deleted)} strategies`
-          )}
-          .
-        </Notice>
-      ) : null}
-      {outcome.failed.length > 0 ? (
-        <Notice tone="error">
-          <p>
-            {outcome.failed.length === 1
-              ? "One strategy was"
-              : `${numbers.format(outcome.failed.length)} strategies were`}{" "}
-            not deleted:
-          </p>
-          <ul>
-            {outcome.failed.map(({ id, error }) => (
-              <li key={id}>
-                <QuotedName name={names.get(id) ?? id} />: {describeDestroyFailure(error)}.
-              </li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
-    </>
-  );
+const bulkDelete = preloadable(() => import("./bulk-delete"));
+
+/** What the delete dialog lists and warns about (bulk-delete.tsx, loaded with the selection). */
+function BulkDeleteBody(props: Parameters<typeof import("./bulk-delete").BulkDeleteBody>[0]) {
+  const { BulkDeleteBody: Loaded } = bulkDelete.read();
+  return <Loaded {...props} />;
+}
+
+/** What a delete did, announced after it (bulk-delete.tsx, loaded when the dialog opened). */
+function DestroyReport(props: Parameters<typeof import("./bulk-delete").DestroyReport>[0]) {
+  const { DestroyReport: Loaded } = bulkDelete.read();
+  return <Loaded {...props} />;
 }

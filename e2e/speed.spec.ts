@@ -1,0 +1,158 @@
+import type { Page } from "@playwright/test";
+import {
+  createThroughApi,
+  expect,
+  LIST_PATH,
+  rowOf,
+  serverForThisFile,
+  signIn,
+  test,
+  uniqueName,
+  updateThroughApi,
+} from "./fixtures";
+
+// Issue 11: what makes the page fast, as behaviour a user relies on. The timings themselves
+// are measured by `npm run bench`, never here.
+
+const server = serverForThisFile();
+
+/** Every request the page sends from now on, as "METHOD /path". */
+function requestLog(page: Page): string[] {
+  const log: string[] = [];
+  page.on("request", (request) => {
+    log.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  return log;
+}
+
+test("a reload of a signed-in tab sends its first data request without asking for the session", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  const log = requestLog(page);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  const api = log.filter((entry) => /\/(\.well-known|jmap|api)\b/.test(entry));
+  // The session is remembered by the tab: no discovery before the list's request.
+  expect(api).not.toContain("GET /.well-known/jmap");
+  expect(api).not.toContain("GET /jmap/session");
+  expect(api.filter((entry) => entry.startsWith("POST"))).toHaveLength(1);
+});
+
+test("a session that changed is read again, and the page keeps working", async ({ page }) => {
+  await signIn(page, server);
+  // What an older load of this tab remembered: another state, as after a server change.
+  await page.evaluate(() => {
+    const key = "stalwart-tls-strategies.session";
+    const memory = JSON.parse(sessionStorage.getItem(key) ?? "{}");
+    memory.session.state = "stale";
+    sessionStorage.setItem(key, JSON.stringify(memory));
+  });
+  const log = requestLog(page);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect
+    .poll(() => log.filter((entry) => /GET \/(\.well-known\/jmap|jmap\/session)/.test(entry)))
+    .not.toEqual([]);
+  // The session read again is what the tab remembers from now on.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          JSON.parse(sessionStorage.getItem("stalwart-tls-strategies.session") ?? "{}").session
+            ?.state,
+      ),
+    )
+    .not.toBe("stale");
+});
+
+test("the page frame is drawn from the HTML alone, where the app then draws it", async ({
+  browser,
+  page,
+}) => {
+  // Without JavaScript: the header, breadcrumb and heading are already there.
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const frame = await noScript.newPage();
+  await frame.goto(server.url(LIST_PATH));
+  const frameHeading = frame.getByRole("heading", { level: 1, name: "TLS Strategies" });
+  await expect(frameHeading).toBeVisible();
+  await expect(frame.getByRole("navigation", { name: "Breadcrumb" })).toBeVisible();
+  const frameBox = await frameHeading.boundingBox();
+  const frameSearch = await frame.getByLabel("Search by name").boundingBox();
+  // Styled by the inlined stylesheet, allowed by its hash: no separate CSS request.
+  expect(await frameHeading.evaluate((h) => getComputedStyle(h).fontWeight)).toBe("700");
+  await noScript.close();
+
+  // With it, after sign-in and once rows are there, nothing above them has moved.
+  await signIn(page, server);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  const heading = page.getByRole("heading", { level: 1, name: "TLS Strategies" });
+  // Where things start, not how wide: the Create and Reload buttons take room once the
+  // account's permissions are known.
+  const at = (box: { x: number; y: number } | null) => box && { x: box.x, y: box.y };
+  expect(at(await heading.boundingBox())).toEqual(at(frameBox));
+  expect(at(await page.getByLabel("Search by name").boundingBox())).toEqual(at(frameSearch));
+});
+
+test("opening a strategy shows its form at once, before its read returns, with no fallback", async ({
+  page,
+}) => {
+  const name = uniqueName("instant");
+  const id = await createThroughApi(server, { name, description: "As listed" });
+  await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
+  const link = rowOf(page, name).getByRole("link", { name, exact: true });
+  await expect(link).toBeVisible();
+  // Give the idle-time preload of the form's code its chance, as a user reading the list does.
+  await page.waitForTimeout(2_500);
+  // Every text the page shows from the click on, to catch a "Loading…" however brief.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => {
+      const main = document.querySelector("main")?.textContent ?? "";
+      if (/Loading/.test(main)) seen.push(main);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  // Changed since the list was read: the list's copy is older than the server's.
+  await updateThroughApi(server, { [id]: { description: "Changed meanwhile" } });
+  // The strategy's own read is slow: the form must not wait for it.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/jmap/", async (route) => {
+    if (route.request().postData()?.includes('"x:MtaTlsStrategy/get"')) await held;
+    await route.continue();
+  });
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: `Edit “${name}”` })).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("As listed");
+  expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([]);
+  release();
+  // The fresh read corrects the copy from the list while the form is untouched: that is the
+  // form opening, not news about someone else's change.
+  await expect(page.getByLabel("Description")).toHaveValue("Changed meanwhile");
+  await expect(
+    page.getByText(/Someone else changed this strategy/).filter({ visible: true }),
+  ).toHaveCount(0);
+});
+
+test("static files are sent as the build compressed them, and hashed ones are cached for good", async ({
+  page,
+}) => {
+  const assets: { encoding: string | undefined; cache: string | undefined }[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/assets/")) {
+      const headers = response.headers();
+      assets.push({ encoding: headers["content-encoding"], cache: headers["cache-control"] });
+    }
+  });
+  await page.goto(server.url(LIST_PATH));
+  await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
+  expect(assets.length).toBeGreaterThan(0);
+  for (const asset of assets) {
+    expect(asset.encoding).toBe("br");
+    expect(asset.cache).toContain("immutable");
+  }
+});

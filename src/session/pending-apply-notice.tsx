@@ -1,0 +1,134 @@
+import { Link } from "wouter";
+import { ShownText } from "../components/shown-text";
+import { type ObjectLink, useApply } from "./apply";
+import { type PendingChange, type StoredApplyFailure, usePendingState } from "./pending-changes";
+import { usePermissions } from "./permissions";
+import { describeReloadFailure } from "./reload-failure-text";
+import type { ReloadFailure } from "./reload-settings";
+
+/** "default: STARTTLS Optional → Required", "relay-eu created", "old-relay deleted". */
+function PendingChangeText({ change }: { change: PendingChange }) {
+  const name = <ShownText text={change.name} />;
+  if (change.kind === "created") return <>{name} created</>;
+  if (change.kind === "deleted") return <>{name} deleted</>;
+  return (
+    <>
+      {name}
+      {change.kind === "recreated" ? " deleted and created again" : ""}
+      {change.changes.length > 0 ? ": " : ""}
+      {change.changes.map((c, index) => (
+        <span key={c.property}>
+          {index > 0 ? ", " : ""}
+          {c.label} <ShownText text={c.from} kind="text" /> → <ShownText text={c.to} kind="text" />
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** Why the last reload failed, in words, with a link to the object when the page has one. */
+function ApplyFailureText({
+  failure,
+  objectLink,
+}: {
+  failure: StoredApplyFailure;
+  objectLink: ObjectLink;
+}) {
+  if (failure.kind === "unknown") return <p>{failure.message}</p>;
+  const text = describeReloadFailure(failure.failure as ReloadFailure);
+  // A missing object cannot be opened; one that failed to build can.
+  const isMissing =
+    failure.failure.kind === "setError" && failure.failure.error.type === "notFound";
+  const link = text.objectId && !isMissing ? objectLink(text.objectId) : null;
+  return (
+    <>
+      <p>
+        Not applied: nothing changed in the running configuration, and Stalwart keeps delivering
+        with the previous settings. {text.summary}
+      </p>
+      {text.details.length > 0 ? (
+        <ul>
+          {text.details.map((detail) => (
+            <li key={detail}>{detail}</li>
+          ))}
+        </ul>
+      ) : null}
+      {link ? (
+        <p>
+          <Link href={link.href}>
+            Open <ShownText text={link.label} />
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * The persistent notice of changes saved but not applied, on every page: what changed since
+ * the last apply from this browser, and Apply now (or, without the permissions, who must).
+ */
+export function PendingApplyNotice({ objectLink }: { objectLink: ObjectLink }) {
+  const { changes, failure, isOnlyInThisTab } = usePendingState();
+  const { isApplying, apply } = useApply();
+  const permissions = usePermissions();
+  if (changes.length === 0 && !failure) return null;
+  const heading =
+    changes.length > 0
+      ? "Saved, not applied yet"
+      : failure?.kind === "unknown"
+        ? "Settings reload: outcome unknown"
+        : "Settings not reloaded";
+  return (
+    <section className="pending-apply" aria-labelledby="pending-apply-heading">
+      <h2 id="pending-apply-heading">{heading}</h2>
+      {changes.length > 0 ? (
+        <>
+          <p>
+            Stalwart keeps delivering with the previous settings until they are reloaded. Saved from
+            this browser since its last apply:
+          </p>
+          <ul className="pending-list">
+            {changes.map((change) => (
+              <li key={`${change.object}:${change.id}`}>
+                <PendingChangeText change={change} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {isOnlyInThisTab ? (
+        <p>This browser refused to store the list, so only this tab keeps it.</p>
+      ) : null}
+      {failure ? (
+        <div role="alert" className="notice notice-error">
+          <ApplyFailureText failure={failure} objectLink={objectLink} />
+        </div>
+      ) : null}
+      {!permissions.isKnown ? null : permissions.canReloadSettings ? (
+        <>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => void apply()}
+              disabled={isApplying}
+            >
+              {isApplying ? "Applying…" : "Apply now"}
+            </button>
+          </div>
+          <p className="muted">
+            Applying reloads every saved setting, including changes other admins or tools saved,
+            which cannot be seen here.
+          </p>
+        </>
+      ) : (
+        <p>
+          An administrator must reload Stalwart's settings for these changes to take effect: your
+          account is not allowed to reload them. Changes saved by other admins or tools cannot be
+          seen here.
+        </p>
+      )}
+    </section>
+  );
+}
