@@ -32,6 +32,12 @@ const METHODS: ReadonlyMap<string, MethodHandler> = new Map([
   ...actionMethods,
 ]);
 
+/**
+ * How long a sign-in refused by the rate limit (429) waits before it is answered, in ms: a
+ * tarpit that bounds what a flood of guesses costs the server (README, "Signing in: limits").
+ */
+export const REFUSAL_DELAY_MS = 250;
+
 /** The page's theme cookie: "light" or "dark"; none follows the system (src/components/theme.tsx). */
 const THEME_COOKIE = "stalwart-tls-theme";
 
@@ -143,6 +149,10 @@ function mountJmap(app: Hono, store: Store, options: AppOptions, hooks: TestHook
       user = await store.authenticator.authenticate(c.req.header("Authorization"), address(c));
     } catch (error) {
       if (!(error instanceof RateLimited)) throw error;
+      // A refusal is answered only after REFUSAL_DELAY_MS: a client that keeps guessing
+      // (several connections, each sending the next guess on the answer) then sends a few
+      // requests a second instead of thousands, and never crowds out other admins' saves.
+      await new Promise((resolve) => setTimeout(resolve, REFUSAL_DELAY_MS));
       // Reference §2: repeated failures from one address wait, with Retry-After.
       throw new ProblemError(
         {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createApp } from "./app";
+import { createApp, REFUSAL_DELAY_MS } from "./app";
 import { addressBucket, FailureLimiter, scryptRuns } from "./auth";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
@@ -66,8 +66,11 @@ describe("failed sign-ins are rate-limited per address", () => {
     for (let i = 0; i < 10; i += 1)
       expect((await post(basic("admin", `wrong${i}`))).status).toBe(401);
     const before = scryptRuns.count;
+    const sentAt = performance.now();
     const limited = await post(basic("admin", "wrong again"));
     expect(limited.status).toBe(429);
+    // Answered only after the tarpit delay: a flood of guesses cannot crowd out other work.
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(REFUSAL_DELAY_MS - 5);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toMatchObject({
       status: 429,
