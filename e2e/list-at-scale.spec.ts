@@ -209,7 +209,10 @@ test("a bulk delete sends one request and reports a strategy deleted meanwhile b
 test("the page checkbox selects every row on the page", async ({ page }) => {
   await signIn(page, server);
   await search(page).fill(prefix);
+  // The search applies after a pause: wait for it, then for the smaller page of it.
+  await expect(page.getByText("Showing 1–25 of 120 strategies")).toBeVisible();
   await page.getByLabel("Rows per page").selectOption("10");
+  await expect(page.getByText("Showing 1–10 of 120 strategies")).toBeVisible();
   await expect(nameLinks(page)).toHaveCount(10);
   await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
   await expect(page.getByRole("button", { name: "Delete selected (10)" })).toBeEnabled();
@@ -311,14 +314,18 @@ test("Select all that match covers the whole search; the delete goes in batches 
   await apiClient(server).call([
     { id: "d", name: "x:MtaTlsStrategy/set", args: { destroy: [ids[gone] as string] } },
   ]);
-  // Each batch takes a moment, so the progress can be seen.
+  // The second batch waits until the progress after the first has been seen.
   const batches: number[] = [];
+  let releaseSecond = () => {};
+  const secondMayGo = new Promise<void>((resolve) => {
+    releaseSecond = resolve;
+  });
   await page.route("**/jmap/", async (route) => {
     const body = route.request().postData() ?? "";
     const destroy = /"destroy":\[([^\]]*)\]/.exec(body);
     if (destroy) {
       batches.push((destroy[1] ?? "").split(",").length);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      if (batches.length === 2) await secondMayGo;
     }
     await route.continue();
   });
@@ -327,6 +334,7 @@ test("Select all that match covers the whole search; the delete goes in batches 
   await expect(dialog.getByRole("listitem")).toHaveCount(1_100);
   await dialog.getByRole("button", { name: "Delete" }).click();
   await expect(dialog.getByRole("status")).toHaveText("500 of 1,100 strategies sent");
+  releaseSecond();
   await expect(
     page.getByRole("status").filter({ hasText: "Deleted 1,099 strategies." }),
   ).toBeVisible();
