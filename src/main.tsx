@@ -9,12 +9,7 @@ import { prefetchListView } from "./features/tls-strategies/queries";
 import { TransportError } from "./jmap/errors";
 import { AnnouncementProvider } from "./session/announcements";
 import { ApplyProvider } from "./session/apply";
-import {
-  AuthProvider,
-  hasStoredCredentials,
-  preloadTabSignIn,
-  startingClient,
-} from "./session/auth";
+import { AuthProvider, preloadTabSignIn, startingClient } from "./session/auth";
 import { NavigationGuardProvider, useGuardedLocation } from "./session/navigation-guard";
 import "./styles.css";
 
@@ -42,7 +37,7 @@ if (client && window.location.pathname === LIST_PATH) {
 
 // A tab without credentials first asks the open tabs, then (most often) shows the sign-in
 // page: both pieces of code are fetched now, side by side, not one after the other.
-if (!hasStoredCredentials()) {
+if (!client) {
   preloadTabSignIn();
   preloadSignInPage();
 }

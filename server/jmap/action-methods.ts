@@ -4,6 +4,7 @@ import { idGenerator } from "../ids";
 import { MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
 import type { MethodHandler } from "./methods";
+import { setResponse } from "./set-response";
 
 // Shared wire reference §11: `x:Action`, the server's actions. Only ReloadSettings is
 // implemented: it makes the stored configuration the one delivery runs with, all or nothing.
@@ -73,16 +74,12 @@ const set: MethodHandler = (args, context) => {
       notDestroyed[id] = { type: "forbidden", description: "Actions cannot be destroyed" };
   }
 
-  // Empty maps are omitted (shared wire reference §5, §11).
-  const response: Record<string, unknown> = { accountId: context.accountId };
-  const add = (key: string, value: object) => {
-    if (Object.keys(value).length > 0) response[key] = value;
-  };
-  add("created", created);
-  add("notCreated", notCreated);
-  add("notUpdated", notUpdated);
-  add("notDestroyed", notDestroyed);
-  return response;
+  return setResponse(context.accountId, [
+    ["created", created],
+    ["notCreated", notCreated],
+    ["notUpdated", notUpdated],
+    ["notDestroyed", notDestroyed],
+  ]);
 };
 
 /** Actions are not kept: every id is unknown. */

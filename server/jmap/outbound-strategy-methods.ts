@@ -9,6 +9,7 @@ import {
 import { FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
 import type { MethodHandler } from "./methods";
+import { setResponse } from "./set-response";
 
 // Shared wire reference §10: x:MtaOutboundStrategy, a singleton whose `tls` expression picks a
 // TLS strategy by name for each delivery. It has no /query; it cannot be created or destroyed.
@@ -127,15 +128,12 @@ const set: MethodHandler = async (args, context) => {
     updated[id] = null;
   }
 
-  const response: Record<string, unknown> = { accountId: context.accountId };
-  const add = (key: string, value: object) => {
-    if (Object.keys(value).length > 0) response[key] = value;
-  };
-  add("updated", updated);
-  add("notCreated", notCreated);
-  add("notUpdated", notUpdated);
-  add("notDestroyed", notDestroyed);
-  return response;
+  return setResponse(context.accountId, [
+    ["updated", updated],
+    ["notCreated", notCreated],
+    ["notUpdated", notUpdated],
+    ["notDestroyed", notDestroyed],
+  ]);
 };
 
 export const outboundStrategyMethods: [string, MethodHandler][] = [

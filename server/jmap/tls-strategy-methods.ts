@@ -13,6 +13,7 @@ import {
 import { ANCHOR_NOT_FOUND, FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject, JsonFloat } from "./json";
 import { type MethodContext, type MethodHandler, resolveId } from "./methods";
+import { setResponse } from "./set-response";
 
 // Shared wire reference §4–6: x:MtaTlsStrategy/get, /set and /query exactly as Stalwart
 // v0.16 answers them. Every map keyed by the client (creation ids, ids, filter keys) is a Map
@@ -206,18 +207,14 @@ const set: MethodHandler = async (args, context) => {
   // Once stored, and only then, later calls may name them "#clientId" (RFC 8620 §5.3).
   for (const [clientId, id] of createdNow) context.createdIds.set(clientId, id);
 
-  // Empty maps are omitted, and there is no oldState/newState (reference §5).
-  const response: Record<string, unknown> = { accountId: context.accountId };
-  const add = (key: string, value: object) => {
-    if (Object.keys(value).length > 0) response[key] = value;
-  };
-  add("created", created);
-  add("updated", updated);
-  add("destroyed", destroyed);
-  add("notCreated", notCreated);
-  add("notUpdated", notUpdated);
-  add("notDestroyed", notDestroyed);
-  return response;
+  return setResponse(context.accountId, [
+    ["created", created],
+    ["updated", updated],
+    ["destroyed", destroyed],
+    ["notCreated", notCreated],
+    ["notUpdated", notUpdated],
+    ["notDestroyed", notDestroyed],
+  ]);
 };
 
 // --- x:MtaTlsStrategy/query (reference §6) --------------------------------------------------

@@ -1,7 +1,7 @@
 import { type ReactNode, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch } from "wouter";
 import { LoadBoundary } from "../components/load-boundary";
-import { preloadable } from "../components/preloadable";
+import { preloadable, preloadedComponent } from "../components/preloadable";
 import { FocusViewHeadingOnNavigation, ViewHeading } from "../components/view-heading";
 import { createPage, editPage } from "../features/tls-strategies/pages";
 import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
@@ -15,20 +15,11 @@ const signInPage = preloadable(() => import("./sign-in-page"));
 /** For a tab without credentials: its sign-in page's code, fetched before the first render. */
 export const preloadSignInPage = () => void signInPage.preload().catch(() => undefined);
 
-function SignInPage() {
-  const { SignInPage: Page } = signInPage.read();
-  return <Page />;
-}
+const SignInPage = preloadedComponent(signInPage, (m) => m.SignInPage);
 
-function TlsStrategyCreatePage() {
-  const { TlsStrategyCreatePage: Page } = createPage.read();
-  return <Page />;
-}
+const TlsStrategyCreatePage = preloadedComponent(createPage, (m) => m.TlsStrategyCreatePage);
 
-function TlsStrategyEditPage({ id }: { id: string }) {
-  const { TlsStrategyEditPage: Page } = editPage.read();
-  return <Page id={id} />;
-}
+const TlsStrategyEditPage = preloadedComponent(editPage, (m) => m.TlsStrategyEditPage);
 
 /**
  * A moment after the list is on screen, when the browser is idle, fetch the form's code, so

@@ -9,7 +9,7 @@ import {
 } from "react";
 import { LoadBoundary } from "../components/load-boundary";
 import { Notice } from "../components/notice";
-import { preloadable } from "../components/preloadable";
+import { preloadable, preloadedComponent } from "../components/preloadable";
 import type { JmapClient } from "../jmap/client";
 import { describeError } from "../jmap/describe-error";
 import { useAnnouncements } from "./announcements";
@@ -197,7 +197,4 @@ export function PendingApplyNotice({ objectLink }: { objectLink: ObjectLink }) {
   );
 }
 
-function LoadedNotice({ objectLink }: { objectLink: ObjectLink }) {
-  const { PendingApplyNotice: Loaded } = notice.read();
-  return <Loaded objectLink={objectLink} />;
-}
+const LoadedNotice = preloadedComponent(notice, (m) => m.PendingApplyNotice);

@@ -80,9 +80,6 @@ function loadCredentials(): Credentials | null {
   }
 }
 
-/** Whether this tab holds credentials (a reload of a signed-in tab): read before rendering. */
-export const hasStoredCredentials = () => loadCredentials() !== null;
-
 let firstClient: JmapClient | null | undefined;
 
 /**

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import type { Credentials } from "../jmap/client";
 import {
   CHANNEL_NAME,
-  canAskOpenTabs,
   connectToOpenTabs,
   holdSignedInLock,
   isAnyTabSignedIn,
@@ -215,13 +214,11 @@ describe("the signed-in lock", () => {
 describe("without the browser APIs, each tab signs in on its own, as before", () => {
   test("no BroadcastChannel: no connection, and no ask", () => {
     const environment = { locks: fakeLocks() };
-    expect(canAskOpenTabs(environment)).toBe(false);
     expect(connectToOpenTabs(openTabListener(), environment)).toBeNull();
   });
 
   test("no Web Locks: no ask, and no wait", async () => {
     const environment = { BroadcastChannel, answerTimeoutMs: 60_000 };
-    expect(canAskOpenTabs(environment)).toBe(false);
     const { tabs } = openTab(environment);
     await expect(tabs.askCredentials()).resolves.toBeNull();
     expect(holdSignedInLock(undefined)).toBeTypeOf("function");

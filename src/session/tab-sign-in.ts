@@ -104,11 +104,6 @@ export function browserEnvironment(): TabEnvironment {
   };
 }
 
-/** Whether a tab opened without credentials can get them from the open tabs. */
-export function canAskOpenTabs(environment: TabEnvironment = browserEnvironment()): boolean {
-  return Boolean(environment.BroadcastChannel && environment.locks);
-}
-
 /** Whether some tab of this page holds the signed-in lock now. False when unknown. */
 export async function isAnyTabSignedIn(locks: Locks | undefined): Promise<boolean> {
   if (!locks) return false;

@@ -1,14 +1,11 @@
 import { useId } from "react";
 import { Notice } from "../../components/notice";
 import { QuotedName, ShownText } from "../../components/shown-text";
+import { numbers, strategies } from "./counts";
 import type { DestroyOutcome, TlsUsage } from "./queries";
 
 // Deleting selected strategies: the dialog's body and the report afterwards. Loaded when
 // something is selected, not with the list (issue 11).
-
-const numbers = new Intl.NumberFormat("en");
-const strategies = (count: number) =>
-  `${numbers.format(count)} ${count === 1 ? "strategy" : "strategies"}`;
 
 function describeDestroyFailure(error: { type: string; description?: string }): string {
   if (error.type === "notFound") return "it no longer exists (someone may have deleted it already)";

@@ -143,8 +143,11 @@ interface CacheChange {
   gone?: string[];
 }
 
-/** A strategy as any cached detail or list page knows it. */
-function cachedStrategy(queryClient: QueryClient, id: string): TlsStrategy | undefined {
+/**
+ * The strategy as this page last read it (a detail, or a row of any cached list page), or
+ * undefined: also what the edit form opens with while its fresh read is on the way.
+ */
+export function cachedTlsStrategy(queryClient: QueryClient, id: string): TlsStrategy | undefined {
   const detail = queryClient.getQueryData<TlsStrategy | null>(tlsStrategyQueries.detailKey(id));
   if (detail) return detail;
   for (const [, page] of queryClient.getQueriesData<TlsStrategyPage>({
@@ -155,13 +158,6 @@ function cachedStrategy(queryClient: QueryClient, id: string): TlsStrategy | und
   }
   return undefined;
 }
-
-/**
- * The strategy as this page last read it (a detail, or a row of any cached list page), or
- * undefined: what the edit form opens with while its fresh read is on the way.
- */
-export const cachedTlsStrategy = (queryClient: QueryClient, id: string) =>
-  cachedStrategy(queryClient, id);
 
 /** How long a read of one strategy counts as fresh when its edit page opens, in ms. */
 export const DETAIL_FRESH_MS = 5_000;
@@ -194,7 +190,7 @@ export function prefetchListView(queryClient: QueryClient, client: JmapClient, s
 
 /** The name of a strategy as any cached list page or detail knows it. */
 export const cachedName = (queryClient: QueryClient, id: string) =>
-  cachedStrategy(queryClient, id)?.name;
+  cachedTlsStrategy(queryClient, id)?.name;
 
 /**
  * Makes every cached page, sort and search, every detail and every name check agree with a
@@ -415,7 +411,7 @@ export function useDestroyTlsStrategies(client: JmapClient) {
       for (let start = 0; start < ids.length; start += maxObjectsInSet) {
         batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
       }
-      const before = new Map(ids.map((id) => [id, cachedStrategy(queryClient, id)]));
+      const before = new Map(ids.map((id) => [id, cachedTlsStrategy(queryClient, id)]));
       const { answers, refreshed } = await setThenRefresh(client, batches, refresh, false, {
         oneCallPerRequest: onProgress !== undefined,
         onAnswered: (count) =>

@@ -3,7 +3,7 @@ import { type ReactNode, Suspense, useEffect, useId, useRef, useState } from "re
 import { Link, useLocation, useSearch } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
-import { preloadable } from "../../components/preloadable";
+import { preloadable, preloadedComponent } from "../../components/preloadable";
 import { revealHidden, ShownText } from "../../components/shown-text";
 import { focusViewHeading, ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
@@ -14,6 +14,7 @@ import { useJmapClient, useWithReauthentication } from "../../session/auth";
 import { useWorkInProgress } from "../../session/navigation-guard";
 import { usePendingChanges } from "../../session/pending-changes";
 import { usePermissions } from "../../session/permissions";
+import { numbers, strategies } from "./counts";
 import { formatDuration } from "./duration";
 import { rememberListView } from "./last-list-view";
 import {
@@ -57,9 +58,6 @@ function differingSettings(strategy: TlsStrategy): (typeof SECURITY_SETTINGS)[nu
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
-const numbers = new Intl.NumberFormat("en");
-const strategies = (count: number) =>
-  `${numbers.format(count)} ${count === 1 ? "strategy" : "strategies"}`;
 
 function PolicyBadge({ value }: { value: TlsStrategy["dane"] }) {
   return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
@@ -769,13 +767,7 @@ function PageLink({
 const bulkDelete = preloadable(() => import("./bulk-delete"));
 
 /** What the delete dialog lists and warns about (bulk-delete.tsx, loaded with the selection). */
-function BulkDeleteBody(props: Parameters<typeof import("./bulk-delete").BulkDeleteBody>[0]) {
-  const { BulkDeleteBody: Loaded } = bulkDelete.read();
-  return <Loaded {...props} />;
-}
+const BulkDeleteBody = preloadedComponent(bulkDelete, (m) => m.BulkDeleteBody);
 
 /** What a delete did, announced after it (bulk-delete.tsx, loaded when the dialog opened). */
-function DestroyReport(props: Parameters<typeof import("./bulk-delete").DestroyReport>[0]) {
-  const { DestroyReport: Loaded } = bulkDelete.read();
-  return <Loaded {...props} />;
-}
+const DestroyReport = preloadedComponent(bulkDelete, (m) => m.DestroyReport);

@@ -1,4 +1,4 @@
-import { use } from "react";
+import { type ComponentType, use } from "react";
 
 /**
  * A module loaded on demand, that renders without suspending once it is loaded.
@@ -38,4 +38,18 @@ export function preloadable<M>(load: () => Promise<M>): Preloadable<M> {
     return loading;
   };
   return { preload, read: () => loaded ?? use(preload()) };
+}
+
+/**
+ * A component of a Preloadable module, rendered through `read()`: at once when the module is
+ * loaded, else it suspends until it is (render it inside Suspense, and a LoadBoundary).
+ */
+export function preloadedComponent<M, P extends object>(
+  module: Preloadable<M>,
+  pick: (loaded: M) => ComponentType<P>,
+): ComponentType<P> {
+  return function Preloaded(props: P) {
+    const Component = pick(module.read());
+    return <Component {...props} />;
+  };
 }
