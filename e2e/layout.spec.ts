@@ -192,3 +192,58 @@ for (const viewport of VIEWPORTS) {
     });
   }
 }
+
+test("at 360 px bulk actions show only with a selection, and pagination stays on one line", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page, server);
+  const bulkDelete = page.getByRole("button", { name: /^Delete selected/ });
+  await expect(bulkDelete).toBeHidden();
+  await page.getByRole("row").filter({ hasText: "legacy-partners" }).getByRole("checkbox").check();
+  await expect(page.getByRole("button", { name: "Delete selected (1)" })).toBeVisible();
+
+  const pagination = page.getByRole("navigation", { name: "Pagination" });
+  const boxes = await pagination
+    .locator(":scope > *")
+    .evaluateAll((items) => items.map((item) => item.getBoundingClientRect().toJSON()));
+  expect(boxes.length).toBe(5);
+  // One line: every item overlaps every other vertically.
+  const lowestTop = Math.max(...boxes.map((box) => box.top));
+  const highestBottom = Math.min(...boxes.map((box) => box.bottom));
+  expect(lowestTop).toBeLessThan(highestBottom);
+});
+
+test("each view has one level-1 heading; invalid fields are outlined, read-only ones look it", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create strategy");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+  const name = page.getByLabel("Name", { exact: true });
+  const description = page.getByLabel("Description", { exact: true });
+  const border = (field: typeof name) =>
+    field.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { color: style.borderTopColor, shadow: style.boxShadow, style: style.borderTopStyle };
+    });
+  const valid = await border(description);
+  await name.fill("not a name");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  // Not only a red message: the field itself is outlined in another colour.
+  const invalid = await border(name);
+  expect(invalid.color).not.toBe(valid.color);
+  expect(invalid.shadow).not.toBe("none");
+
+  await page.goto(server.url(LIST_PATH));
+  await page.getByRole("link", { name: "default", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+  // The Name cannot change on edit, and looks it: a dashed, sunken box.
+  await expect(name).toHaveAttribute("readonly", "");
+  expect((await border(name)).style).toBe("dashed");
+  expect((await border(description)).style).toBe("solid");
+});
