@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { build, defineConfig, type Plugin } from "vite";
 
 /** Paths the embedded JMAP server answers; everything else is the UI. */
 const API_PATH = /^\/(\.well-known\/jmap|jmap(\/|$|\?)|api(\/|$|\?))/;
@@ -114,15 +114,91 @@ function inlineStylesheet(): Plugin {
   };
 }
 
+/**
+ * Marks JS chunks for eager compilation (V8's explicit compile hints, Chrome 136+: the magic
+ * comment `//# allFunctionsCalledOnLoad` on a file's first line). Without it V8 compiles each
+ * function on its first call, on the main thread: opening a form paid for compiling the
+ * form's code then, and the list's for React's code that only a navigation runs. With it, a
+ * chunk is compiled as it loads, off the main thread: while downloading for the list's, on
+ * hover or at idle for the form's (issue 11). Other browsers read a comment.
+ */
+function compileHints(): Plugin {
+  return {
+    name: "compile-hints",
+    apply: "build",
+    applyToEnvironment: (environment) => environment.name === "client",
+    generateBundle: {
+      // After Vite's own changes to the chunks: the comment must be the file's first line.
+      order: "post",
+      handler(_, bundle) {
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type !== "chunk" || chunk.isEntry) continue;
+          chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+          // A source map (SOURCEMAPS=1) starts one line later.
+          if (chunk.map) chunk.map.mappings = `;${chunk.map.mappings}`;
+        }
+      },
+    },
+  };
+}
+
+/** The browsers the build is for: every one has CSS light-dark() and `<link rel=modulepreload>`. */
+const TARGET = ["chrome123", "edge123", "firefox120", "safari17.5"];
+
+/**
+ * Puts src/boot/early-requests.ts, bundled and minified, into index.html's head as an inline
+ * classic script: on a reload of the list it sends the first data requests while the page's
+ * JavaScript is still downloading (src/session/early-requests.ts). The server allows exactly
+ * that script by its hash in the Content-Security-Policy (server/app.ts).
+ */
+function inlineEarlyRequests(): Plugin {
+  let script: Promise<string> | undefined;
+  const bundle = async () => {
+    const output = await build({
+      configFile: false,
+      logLevel: "warn",
+      build: {
+        write: false,
+        target: TARGET,
+        minify: true,
+        lib: { entry: "src/boot/early-requests.ts", formats: ["iife"], name: "earlyRequests" },
+      },
+    });
+    const [first] = Array.isArray(output) ? output : [output];
+    const chunk = first && "output" in first ? first.output[0] : undefined;
+    if (!chunk) throw new Error("The early-requests script did not build.");
+    return chunk.code.trim();
+  };
+  return {
+    name: "inline-early-requests",
+    transformIndexHtml: {
+      order: "post",
+      async handler(html) {
+        script ??= bundle();
+        return html.replace("</head>", `<script>${await script}</script></head>`);
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), embeddedJmapServer(), inlineStylesheet(), precompress()],
+  plugins: [
+    react(),
+    embeddedJmapServer(),
+    inlineStylesheet(),
+    inlineEarlyRequests(),
+    compileHints(),
+    precompress(),
+  ],
   build: {
     outDir: "dist/client",
     // Browsers with CSS light-dark() (Baseline since May 2024, widely available since
     // November 2026): the stylesheet keeps it as written instead of a variable-based polyfill
     // that doubles every colour.
-    cssTarget: ["chrome123", "edge123", "firefox120", "safari17.5"],
-    target: ["chrome123", "edge123", "firefox120", "safari17.5"],
+    cssTarget: TARGET,
+    target: TARGET,
+    // Every target browser has <link rel="modulepreload">: no polyfill in the first load.
+    modulePreload: { polyfill: false },
     // Source maps only when asked for (SOURCEMAPS=1): a production build does not publish its sources.
     sourcemap: process.env.SOURCEMAPS === "1",
     rolldownOptions: {

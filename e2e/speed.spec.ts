@@ -39,6 +39,78 @@ test("a reload of a signed-in tab sends its first data request without asking fo
   expect(api.filter((entry) => entry.startsWith("POST"))).toHaveLength(1);
 });
 
+test("a reload of the list sends its data requests from the HTML, before the script has loaded, and once", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  // This reload records what the list sends first; the next one sends it from the HTML.
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  const log = requestLog(page);
+  // The page's script is held until the list's request has left (at most 5 s): only the
+  // inline script of the HTML can send it that early.
+  let listRequestLeft = () => {};
+  const left = new Promise<void>((resolve) => {
+    listRequestLeft = resolve;
+  });
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/jmap/")
+      listRequestLeft();
+  });
+  let wasScriptHeld = false;
+  await page.route("**/assets/index-*.js", async (route) => {
+    wasScriptHeld = await Promise.race([
+      left.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+    ]);
+    await route.continue();
+  });
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  expect(wasScriptHeld).toBe(true);
+  // The page took those answers: no request twice, and no discovery.
+  const api = log.filter((entry) => /\/(\.well-known|jmap|api)\b/.test(entry));
+  expect(api.sort()).toEqual(["GET /api/account", "POST /jmap/"]);
+  // Signing out forgets them with the credentials.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
+  expect(
+    await page.evaluate(() => sessionStorage.getItem("stalwart-tls-strategies.early")),
+  ).toBeNull();
+});
+
+test("a reload sends early only what it read, and shows what the server holds now", async ({
+  page,
+}) => {
+  const name = uniqueName("early");
+  const id = await createThroughApi(server, { name, description: "Before" });
+  await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
+  await page.reload();
+  await expect(rowOf(page, name)).toContainText("Before");
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") sent.push(request.postData() ?? "");
+  });
+  // Changed by someone else since: the early answer is a fresh read, not a copy.
+  await updateThroughApi(server, { [id]: { description: "After" } });
+  await page.reload();
+  await expect(rowOf(page, name)).toContainText("After");
+  expect(sent).toHaveLength(1);
+  expect(sent[0]).toContain(`"x:MtaTlsStrategy/query"`);
+  expect(sent[0]).not.toContain("/set");
+  // Another list view is not this record's: nothing is sent before the script runs.
+  await page.getByLabel("Search by name").fill("");
+  await expect(page).toHaveURL(server.url(LIST_PATH));
+  const afterSearch: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") afterSearch.push(request.postData() ?? "");
+  });
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  expect(afterSearch).toHaveLength(1);
+  expect(afterSearch[0]).not.toContain(name);
+});
+
 test("a session that changed is read again, and the page keeps working", async ({ page }) => {
   await signIn(page, server);
   // What an older load of this tab remembered: another state, as after a server change.
@@ -136,6 +208,29 @@ test("opening a strategy shows its form at once, before its read returns, with n
   await expect(
     page.getByText(/Someone else changed this strategy/).filter({ visible: true }),
   ).toHaveCount(0);
+});
+
+test("pointing at a name prepares its page without showing or sending anything more", async ({
+  page,
+}) => {
+  const name = uniqueName("rehearsed");
+  await createThroughApi(server, { name, description: "Pointed at" });
+  await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
+  const link = rowOf(page, name).getByRole("link", { name, exact: true });
+  await expect(link).toBeVisible();
+  const sent = requestLog(page);
+  await link.hover();
+  // The strategy's read goes out; its edit page is rendered in rehearsal, never committed.
+  await expect.poll(() => sent.filter((entry) => entry === "POST /jmap/")).toHaveLength(1);
+  await page.waitForTimeout(300);
+  await expect(page).toHaveTitle("TLS Strategies · Stalwart");
+  await expect(page.getByLabel("Description")).toHaveCount(0);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("TLS Strategies");
+  expect(sent.filter((entry) => /\/(jmap|api)\b/.test(entry))).toEqual(["POST /jmap/"]);
+  // The click then opens that page.
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: `Edit “${name}”` })).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("Pointed at");
 });
 
 test("static files are sent as the build compressed them, and hashed ones are cached for good", async ({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -5,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { createApp, inlineStyleHashes } from "./app";
+import { createApp, inlineHashes } from "./app";
 import { nodeListener } from "./node-listener";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
@@ -419,6 +420,7 @@ describe("permissions, per method (shared wire reference §8)", () => {
 });
 
 const STYLE = ":root{color:red}";
+const SCRIPT = "window.early=1";
 const FRAME =
   '<!--frame--><header>Stalwart</header><option value="dark">Dark</option><!--list--><h1>TLS Strategies</h1><!--/list--><!--/frame-->';
 const APP_JS = `export const app = ${JSON.stringify("y".repeat(3000))};`;
@@ -428,7 +430,7 @@ describe("static files", () => {
     const dir = await mkdtemp(join(tmpdir(), "static-"));
     await writeFile(
       join(dir, "index.html"),
-      `<!doctype html><html lang="en"><title>TLS</title><style>${STYLE}</style><div id=root>${FRAME}</div></html>`,
+      `<!doctype html><html lang="en"><title>TLS</title><style>${STYLE}</style><script>${SCRIPT}</script><div id=root>${FRAME}</div></html>`,
     );
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, "assets"));
@@ -564,10 +566,21 @@ describe("static files", () => {
     const app = await withStatic();
     const response = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`);
     const csp = response.headers.get("Content-Security-Policy") ?? "";
-    const [hash] = inlineStyleHashes(`<style>${STYLE}</style>`);
+    const [hash] = inlineHashes(`<style>${STYLE}</style>`, "style");
     expect(hash).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
     expect(csp).toMatch(new RegExp(`style-src 'self' ${hash?.replace(/[+/]/g, "\\$&")}(;|$)`));
     expect(csp).not.toContain("unsafe-inline");
+  });
+
+  test("the inlined early-requests script is allowed by its hash, and no other inline script", async () => {
+    const app = await withStatic();
+    const response = await app.request(`${ORIGIN}/settings/mta/outbound/tls-strategies`);
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    const expected = `'sha256-${createHash("sha256").update(SCRIPT).digest("base64")}'`;
+    expect(inlineHashes(`<p><script>${SCRIPT}</script>`, "script")).toEqual([expected]);
+    expect(csp).toMatch(new RegExp(`script-src 'self' ${expected.replace(/[+/]/g, "\\$&")}(;|$)`));
+    // A module script with a src is not an inline script: it has no hash of its own.
+    expect(inlineHashes('<script type="module" src="/a.js"></script>', "script")).toEqual([]);
   });
 
   test("source maps are not served unless asked for", async () => {

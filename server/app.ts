@@ -351,11 +351,13 @@ function readIndex(root: string): string {
 }
 
 /**
- * The CSP sources that allow the `<style>` elements of index.html (the stylesheet the build
- * inlined, vite.config.ts), each by its SHA-256: no other inline style can run.
+ * The CSP sources that allow the inline `<style>` or `<script>` elements (without attributes)
+ * of index.html, each by its SHA-256 (CSP Level 3 hash-source): the stylesheet and the
+ * early-requests script the build inlined (vite.config.ts). No other inline style or script
+ * can run.
  */
-export function inlineStyleHashes(html: string): string[] {
-  return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+export function inlineHashes(html: string, element: "style" | "script"): string[] {
+  return [...html.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, "g"))].map(
     (match) =>
       `'sha256-${createHash("sha256")
         .update(match[1] ?? "")
@@ -510,9 +512,7 @@ function mountStatic(app: Hono, staticDir: string, options: AppOptions) {
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
-  const styleHashes = options.staticDir
-    ? inlineStyleHashes(readIndex(resolve(options.staticDir)))
-    : [];
+  const index = options.staticDir ? readIndex(resolve(options.staticDir)) : "";
   const isAllowedHost = options.isAllowedHost ?? localHostsOnly;
   const publicHost = options.publicUrl ? new URL(options.publicUrl).host : null;
   // First of all: a Host this server does not answer for gets nothing else (issue 9 §4).
@@ -531,8 +531,8 @@ export function createApp(options: AppOptions): Hono {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", ...styleHashes],
+        scriptSrc: ["'self'", ...inlineHashes(index, "script")],
+        styleSrc: ["'self'", ...inlineHashes(index, "style")],
         imgSrc: ["'self'", "data:"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],

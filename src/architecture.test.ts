@@ -15,6 +15,8 @@ const ALLOWED: Record<string, string[]> = {
   session: ["session", "components", "jmap"],
   features: ["features", "session", "components", "jmap"],
   app: ["app", "features", "session", "components", "jmap"],
+  // The inline script of index.html: only what it replays with.
+  boot: ["boot", "session", "jmap"],
 };
 
 function filesUnder(directory: string): string[] {

@@ -10,8 +10,13 @@ import { TransportError } from "./jmap/errors";
 import { AnnouncementProvider } from "./session/announcements";
 import { ApplyProvider } from "./session/apply";
 import { AuthProvider, preloadTabSignIn, startingClient } from "./session/auth";
+import { beginOpening } from "./session/early-requests";
 import { NavigationGuardProvider, useGuardedLocation } from "./session/navigation-guard";
 import "./styles.css";
+
+/** How long the first render waits for answers the inline script asked for, at most, ms. */
+const FIRST_RENDER_WAIT_MS = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -29,10 +34,16 @@ const queryClient = new QueryClient({
 // The server already put the theme on <html>; the development server does not.
 applyTheme(readTheme());
 
-// A reload of a signed-in tab on the list: its requests leave now, before the first render.
+// A reload of a signed-in tab on the list: its requests leave now, before the first render,
+// or have left already from index.html's inline script (session/early-requests.ts).
 const client = startingClient();
+let firstData: Promise<unknown> = Promise.resolve();
 if (client && window.location.pathname === LIST_PATH) {
-  prefetchListView(queryClient, client, window.location.search);
+  const opening = beginOpening();
+  const listed = prefetchListView(queryClient, client, window.location.search).then(opening.end);
+  // Answers already on their way are waited for, a little: the first render then shows the
+  // rows, instead of "Loading" and a second render. Until then the HTML's frame is on screen.
+  if (opening.isEarly) firstData = Promise.race([listed, sleep(FIRST_RENDER_WAIT_MS)]);
 }
 
 // A tab without credentials first asks the open tabs, then (most often) shows the sign-in
@@ -45,20 +56,22 @@ if (!client) {
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element.");
 
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <Router hook={useGuardedLocation}>
-        <NavigationGuardProvider>
-          <AnnouncementProvider>
-            <AuthProvider>
-              <ApplyProvider>
-                <App />
-              </ApplyProvider>
-            </AuthProvider>
-          </AnnouncementProvider>
-        </NavigationGuardProvider>
-      </Router>
-    </QueryClientProvider>
-  </StrictMode>,
+void firstData.then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <Router hook={useGuardedLocation}>
+          <NavigationGuardProvider>
+            <AnnouncementProvider>
+              <AuthProvider>
+                <ApplyProvider>
+                  <App />
+                </ApplyProvider>
+              </AuthProvider>
+            </AnnouncementProvider>
+          </NavigationGuardProvider>
+        </Router>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId, useLayoutEffect, useRef } from "react";
 
 interface ConfirmDialogProps {
   isOpen: boolean;
@@ -16,7 +16,12 @@ interface ConfirmDialogProps {
   onCancel: () => void;
 }
 
-/** A native modal <dialog>: focus trapping, Escape and the inert background come free. */
+/**
+ * A native modal <dialog>: focus trapping, Escape and the inert background come free. Closed,
+ * it renders only its title: a page holds several closed dialogs, and their bodies cost
+ * rendering on every view change for nothing (issue 11). It opens and closes before the
+ * browser paints, with its body.
+ */
 export function ConfirmDialog({
   isOpen,
   title,
@@ -32,7 +37,7 @@ export function ConfirmDialog({
 }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (isOpen && !dialog.open) dialog.showModal();
@@ -50,25 +55,29 @@ export function ConfirmDialog({
       }}
     >
       <h2 id={titleId}>{title}</h2>
-      <div className="dialog-body">{children}</div>
-      {error ? (
-        <div role="alert" className="notice notice-error">
-          {error}
-        </div>
+      {isOpen ? (
+        <>
+          <div className="dialog-body">{children}</div>
+          {error ? (
+            <div role="alert" className="notice notice-error">
+              {error}
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="button" className="button" onClick={onCancel} disabled={isPending}>
+              {cancelLabel}
+            </button>
+            <button
+              type="button"
+              className={`button button-${tone}`}
+              onClick={onConfirm}
+              disabled={isPending}
+            >
+              {isPending ? pendingLabel : confirmLabel}
+            </button>
+          </div>
+        </>
       ) : null}
-      <div className="actions">
-        <button type="button" className="button" onClick={onCancel} disabled={isPending}>
-          {cancelLabel}
-        </button>
-        <button
-          type="button"
-          className={`button button-${tone}`}
-          onClick={onConfirm}
-          disabled={isPending}
-        >
-          {isPending ? pendingLabel : confirmLabel}
-        </button>
-      </div>
     </dialog>
   );
 }

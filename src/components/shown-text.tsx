@@ -105,7 +105,7 @@ function revealedParts(text: string, kind: TextKind): { text: string; isHidden: 
 
 /**
  * Server text (a strategy's name or description) as it may be shown: isolated from the text
- * around it, with invisible and direction-changing characters made visible.
+ * around it (`<bdi>`), with invisible and direction-changing characters made visible.
  */
 export function ShownText({
   text,
@@ -116,7 +116,17 @@ export function ShownText({
   kind?: TextKind;
   className?: string;
 }): ReactNode {
+  return shownText(text, kind, className);
+}
+
+/**
+ * ShownText as a function, for what renders many times over (the list's rows): the same
+ * element without a component of its own around it.
+ */
+export function shownText(text: string, kind: TextKind = "name", className?: string) {
   const parts = revealedParts(text, kind);
+  // Most text has nothing to reveal: one string child, no fiber of its own for it.
+  if (parts.every((part) => !part.isHidden)) return <bdi className={className}>{text}</bdi>;
   return (
     <bdi className={className}>
       {parts.map((part, index) =>

@@ -1,12 +1,7 @@
 import { describe, expect, test } from "vitest";
 import * as z from "zod/mini";
-import {
-  authorizationHeader,
-  JmapClient,
-  readSessionMemory,
-  resultOf,
-  type SessionMemory,
-} from "./client";
+import { authorizationHeader } from "./authorization";
+import { JmapClient, readSessionMemory, resultOf, type SessionMemory } from "./client";
 import {
   ForeignSessionError,
   MethodError,

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { authorizationHeader, type Credentials } from "./authorization";
 import {
   ForeignSessionError,
   MethodError,
@@ -14,17 +15,6 @@ import {
   type ProblemDetails,
   STALWART_CAPABILITY,
 } from "./protocol";
-
-export type Credentials =
-  | { kind: "basic"; username: string; password: string }
-  | { kind: "bearer"; token: string };
-
-export function authorizationHeader(credentials: Credentials): string {
-  if (credentials.kind === "bearer") return `Bearer ${credentials.token}`;
-  // btoa only takes Latin-1; encode as UTF-8 first so non-ASCII passwords survive.
-  const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);
-  return `Basic ${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))}`;
-}
 
 // RFC 8620 §2, only what this client uses; other members pass through untouched.
 const sessionSchema = z.looseObject({
@@ -157,6 +147,16 @@ export interface JmapClientOptions {
    * Without one, a remembered URL still saves the redirect.
    */
   sessionCache?: { get(): SessionMemory; set(memory: SessionMemory): void };
+  /**
+   * Told of each request for data (the API and /api/account, not discovery) as it leaves:
+   * absolute URL, method, headers and body (session/early-requests.ts records them).
+   */
+  onDataRequest?: (request: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+  }) => void;
 }
 
 const USING = [CORE_CAPABILITY, STALWART_CAPABILITY];
@@ -172,6 +172,7 @@ export class JmapClient {
   readonly #fetch: typeof fetch;
   readonly #discoveryUrl: string;
   readonly #sessionCache: JmapClientOptions["sessionCache"];
+  readonly #onDataRequest: JmapClientOptions["onDataRequest"];
   #session: Promise<Session> | undefined;
   /** The session came from memory and no answer has confirmed it yet. */
   #isRemembered = false;
@@ -188,6 +189,7 @@ export class JmapClient {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#discoveryUrl = options.discoveryUrl ?? "/.well-known/jmap";
     this.#sessionCache = options.sessionCache;
+    this.#onDataRequest = options.onDataRequest;
   }
 
   /**
@@ -254,7 +256,11 @@ export class JmapClient {
 
   async account(): Promise<AccountInfo> {
     // Stalwart serves the caller's permissions beside JMAP (shared wire reference §1).
-    const body = await this.#request(new URL("/api/account", this.#discovery()), { method: "GET" });
+    const body = await this.#request(
+      new URL("/api/account", this.#discovery()),
+      { method: "GET" },
+      { isData: true },
+    );
     return this.#parse(accountSchema, body, "account");
   }
 
@@ -321,11 +327,15 @@ export class JmapClient {
       }),
     );
     try {
-      const body = await this.#request(new URL(session.apiUrl, this.#discovery()), {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ using: USING, methodCalls }),
-      });
+      const body = await this.#request(
+        new URL(session.apiUrl, this.#discovery()),
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ using: USING, methodCalls }),
+        },
+        { isData: true },
+      );
       const { methodResponses, sessionState } = this.#parse(responseSchema, body, "response");
       // The account of a remembered session is gone (another user's memory, a moved
       // account): a failure like any other below, so the retry discovers the session.
@@ -383,9 +393,15 @@ export class JmapClient {
     }
     if (body === undefined) {
       let finalUrl = "";
-      body = await this.#request(this.#discovery(), { method: "GET" }, (url) => {
-        finalUrl = url;
-      });
+      body = await this.#request(
+        this.#discovery(),
+        { method: "GET" },
+        {
+          onFinalUrl: (url) => {
+            finalUrl = url;
+          },
+        },
+      );
       url = finalUrl || undefined;
     }
     const session = this.#parse(sessionSchema, body, "session");
@@ -418,20 +434,23 @@ export class JmapClient {
     return new URL(this.#discoveryUrl, globalThis.location?.href);
   }
 
+  /**
+   * One HTTP request with the credentials; the parsed JSON body of a 2xx. `onFinalUrl` gets
+   * where redirects led; `isData` tells `onDataRequest`. Throws UnauthorizedError (401),
+   * RateLimitedError (429), RequestError (a 4xx problem, RFC 9457), else TransportError.
+   */
   async #request(
     url: URL,
-    init: RequestInit,
-    onFinalUrl?: (url: string) => void,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+    { onFinalUrl, isData = false }: { onFinalUrl?: (url: string) => void; isData?: boolean } = {},
   ): Promise<unknown> {
+    const headers = { ...init.headers, Accept: "application/json" };
+    if (isData) this.#onDataRequest?.({ ...init, url: url.href, headers });
     let response: Response;
     try {
       response = await this.#fetch(url, {
         ...init,
-        headers: {
-          ...init.headers,
-          Authorization: this.#authorization,
-          Accept: "application/json",
-        },
+        headers: { ...headers, Authorization: this.#authorization },
         credentials: "omit",
       });
     } catch (error) {

@@ -13,13 +13,16 @@ import {
   useState,
 } from "react";
 import * as z from "zod/mini";
-import {
-  type Credentials,
-  JmapClient,
-  readSessionMemory,
-  type SessionMemory,
-} from "../jmap/client";
+import type { Credentials } from "../jmap/authorization";
+import { JmapClient, readSessionMemory, type SessionMemory } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
+import {
+  adoptingFetch,
+  CREDENTIALS_KEY,
+  EARLY_KEY,
+  noteDataRequest,
+  SESSION_KEY,
+} from "./early-requests";
 import { hasUnsavedWork } from "./navigation-guard";
 import type { OpenTabs } from "./tab-sign-in";
 
@@ -37,14 +40,12 @@ const SignInDialog = lazy(() =>
   import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
 );
 
-// Credentials live in sessionStorage only: they survive a reload of this tab, never outlive
-// the browser session, and are never written to localStorage. A new tab of the same browser
-// gets them from an open, signed-in tab, in memory over a BroadcastChannel (tab-sign-in.ts).
-const STORAGE_KEY = "stalwart-tls-strategies.credentials";
-// The JMAP session (no secret: limits, apiUrl, account id, username) is kept beside them, so a
-// reload sends its first data request at once (jmap/client.ts, SessionMemory).
-const SESSION_KEY = "stalwart-tls-strategies.session";
-
+// Credentials live in sessionStorage only (CREDENTIALS_KEY): they survive a reload of this
+// tab, never outlive the browser session, and are never written to localStorage. A new tab of
+// the same browser gets them from an open, signed-in tab, in memory over a BroadcastChannel
+// (tab-sign-in.ts). Beside them, without a secret: the JMAP session (SESSION_KEY), so a reload
+// sends its first data request at once (jmap/client.ts, SessionMemory), and the list's first
+// requests (EARLY_KEY), which a reload sends before its JavaScript runs (early-requests.ts).
 const sessionCache = {
   get(): SessionMemory {
     try {
@@ -62,7 +63,12 @@ const sessionCache = {
   },
 };
 
-const newClient = (credentials: Credentials) => new JmapClient(credentials, { sessionCache });
+const newClient = (credentials: Credentials) =>
+  new JmapClient(credentials, {
+    sessionCache,
+    fetch: adoptingFetch,
+    onDataRequest: noteDataRequest,
+  });
 
 const credentialsSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("basic"), username: z.string(), password: z.string() }),
@@ -71,7 +77,7 @@ const credentialsSchema = z.discriminatedUnion("kind", [
 
 function loadCredentials(): Credentials | null {
   try {
-    const stored = sessionStorage.getItem(STORAGE_KEY);
+    const stored = sessionStorage.getItem(CREDENTIALS_KEY);
     if (!stored) return null;
     const parsed = credentialsSchema.safeParse(JSON.parse(stored));
     return parsed.success ? parsed.data : null;
@@ -98,12 +104,14 @@ export function startingClient(): JmapClient | null {
 /** Starts loading tab-to-tab sign-in: for a tab without credentials, before the first render. */
 export const preloadTabSignIn = () => void loadTabSignIn().catch(() => undefined);
 
-const keepCredentials = (credentials: Credentials) =>
-  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+/** Keeps the credentials; the early requests, made for the ones before, are dropped. */
+function keepCredentials(credentials: Credentials) {
+  sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
+  sessionStorage.removeItem(EARLY_KEY);
+}
 
 function forgetCredentials() {
-  sessionStorage.removeItem(STORAGE_KEY);
-  sessionStorage.removeItem(SESSION_KEY);
+  for (const key of [CREDENTIALS_KEY, SESSION_KEY, EARLY_KEY]) sessionStorage.removeItem(key);
 }
 
 export const accountQuery = (client: JmapClient) =>

@@ -1,7 +1,6 @@
 import {
   createContext,
   type ReactNode,
-  useCallback,
   useContext,
   useEffect,
   useMemo,
@@ -51,19 +50,27 @@ function leave(go: () => void) {
 
 type NavigateOptions = { replace?: boolean; state?: unknown };
 
+/**
+ * Navigates to `to` (a path of this page) with history.pushState, or replaceState with
+ * `replace`; with unsaved changes, only once the admin confirms leaving them.
+ */
+export function guardedNavigate(to: string, options?: NavigateOptions): void {
+  const go = () => {
+    browserNavigate(to, options);
+    currentUrl = window.location.href;
+  };
+  if (!hasUnsavedChanges) {
+    go();
+    return;
+  }
+  void ask().then((isConfirmed) => {
+    if (isConfirmed) leave(go);
+  });
+}
+
 /** wouter's browser location, with navigation that asks first when there are unsaved changes. */
-export function useGuardedLocation(): [string, (to: string, options?: NavigateOptions) => void] {
+export function useGuardedLocation(): [string, typeof guardedNavigate] {
   const [location] = useBrowserLocation();
-  const guardedNavigate = useCallback((to: string, options?: NavigateOptions) => {
-    const go = () => {
-      browserNavigate(to, options);
-      currentUrl = window.location.href;
-    };
-    if (!hasUnsavedChanges) return go();
-    void ask().then((isConfirmed) => {
-      if (isConfirmed) leave(go);
-    });
-  }, []);
   return [location, guardedNavigate];
 }
 

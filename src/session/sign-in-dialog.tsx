@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from "react";
-import type { Credentials } from "../jmap/client";
+import type { Credentials } from "../jmap/authorization";
 import { SignInForm } from "./sign-in-form";
 
 /** Signing in again over the page, when the server stopped accepting the credentials. */

@@ -5,7 +5,7 @@ import { useForm } from "react-hook-form";
 import * as z from "zod/mini";
 import { Field } from "../components/field";
 import { Notice } from "../components/notice";
-import type { Credentials } from "../jmap/client";
+import type { Credentials } from "../jmap/authorization";
 import { describeError } from "../jmap/describe-error";
 import { RateLimitedError, UnauthorizedError } from "../jmap/errors";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import type { Credentials } from "../jmap/client";
+import type { Credentials } from "../jmap/authorization";
 import {
   CHANNEL_NAME,
   connectToOpenTabs,

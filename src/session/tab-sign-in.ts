@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { Credentials } from "../jmap/client";
+import type { Credentials } from "../jmap/authorization";
 
 // Tabs of this page in one browser share one sign-in (issue 10 §4). A new tab asks the open
 // tabs for their credentials over a BroadcastChannel, which reaches only this origin's tabs of

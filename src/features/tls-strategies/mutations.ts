@@ -3,18 +3,15 @@ import type { JmapClient } from "../../jmap/client";
 import { SetObjectError } from "../../jmap/errors";
 import type { ReloadOutcome } from "../../session/reload-settings";
 import { differences, type TlsStrategyPatch } from "./changes";
+import { type NewTlsStrategy, type PageQuery, pageKey, useChangeEffects } from "./queries";
+import { FIELDS, type TlsStrategy } from "./schema";
 import {
-  type NewTlsStrategy,
-  type PageQuery,
-  pageKey,
   pendingValue,
   reflectChange,
   setThenRefresh,
   type UnreadableReload,
-  useChangeEffects,
   valuesInWords,
-} from "./queries";
-import { FIELDS, type TlsStrategy } from "./schema";
+} from "./send-changes";
 
 // Creating and updating a strategy: only the form's pages use them, so they load with the
 // form, not with the list (issue 11). Deleting stays in queries.ts: the list deletes too.

@@ -11,24 +11,15 @@ import type { SetError } from "../../jmap/protocol";
 import { useApply } from "../../session/apply";
 import { accountQuery } from "../../session/auth";
 import type { PendingChange } from "../../session/pending-changes";
-import {
-  type ReloadOutcome,
-  readReloadOutcome,
-  reloadSettingsCall,
-} from "../../session/reload-settings";
-import {
-  type PageView,
-  pageWithCreated,
-  pageWithout,
-  pageWithUpdated,
-  type TlsStrategyPage,
-} from "./cache-updates";
-import { displayValue, EDITABLE, type EditableProperty, type StrategyValues } from "./changes";
+import type { ReloadOutcome } from "../../session/reload-settings";
+import type { PageView, TlsStrategyPage } from "./cache-updates";
+import type { StrategyValues } from "./changes";
 import { parseListView, prefixRange, SORTS } from "./list-params";
-import { FIELDS, type TlsStrategy, tlsStrategySchema } from "./schema";
+import { type TlsStrategy, tlsStrategySchema } from "./schema";
+import type { UnreadableReload } from "./send-changes";
 
 export const GET = "x:MtaTlsStrategy/get";
-const SET = "x:MtaTlsStrategy/set";
+export const SET = "x:MtaTlsStrategy/set";
 export const QUERY = "x:MtaTlsStrategy/query";
 
 export const queryResponseSchema = z.looseObject({
@@ -42,23 +33,13 @@ const getResponseSchema = z.looseObject({
   notFound: z.nullish(z.array(z.string())),
 });
 
-const setErrorSchema = z.looseObject({ type: z.string() }) as unknown as z.ZodMiniType<SetError>;
-const setResponseSchema = z.looseObject({
-  created: z.nullish(z.record(z.string(), z.looseObject({ id: z.string() }))),
-  updated: z.nullish(z.record(z.string(), z.unknown())),
-  destroyed: z.nullish(z.array(z.string())),
-  notCreated: z.nullish(z.record(z.string(), setErrorSchema)),
-  notUpdated: z.nullish(z.record(z.string(), setErrorSchema)),
-  notDestroyed: z.nullish(z.record(z.string(), setErrorSchema)),
-});
-
 export type PageQuery = PageView;
 
 /**
  * One page of the list as two calls for one request: the query and a /get of its ids by
  * result reference (shared wire reference §6–7). Always with position and calculateTotal.
  */
-function pageCalls(view: PageQuery, prefix = ""): MethodCall[] {
+export function pageCalls(view: PageQuery, prefix = ""): MethodCall[] {
   const query = {
     id: `${prefix}q`,
     name: QUERY,
@@ -73,7 +54,7 @@ function pageCalls(view: PageQuery, prefix = ""): MethodCall[] {
   return [query, { id: `${prefix}g`, name: GET, args: { "#ids": resultOf(query, "/ids") } }];
 }
 
-function readPage(responses: MethodResponses, prefix = ""): TlsStrategyPage {
+export function readPage(responses: MethodResponses, prefix = ""): TlsStrategyPage {
   const result = responses.get(`${prefix}q`, queryResponseSchema);
   const { list } = responses.get(`${prefix}g`, getResponseSchema);
   const byId = new Map(list.map((strategy) => [strategy.id, strategy]));
@@ -133,16 +114,6 @@ export const tlsStrategyQueries = {
     }),
 };
 
-/** What one of this admin's changes did, as far as the cache needs to know. */
-interface CacheChange {
-  created?: TlsStrategy[];
-  updated?: TlsStrategy[];
-  /** Deleted by this admin just now. */
-  destroyed?: string[];
-  /** Found missing: deleted by someone, at some time. */
-  gone?: string[];
-}
-
 /**
  * The strategy as this page last read it (a detail, or a row of any cached list page), or
  * undefined: also what the edit form opens with while its fresh read is on the way.
@@ -178,170 +149,34 @@ export function prefetchTlsStrategy(queryClient: QueryClient, client: JmapClient
  * Sends the list's first requests for the view in `search` (the page's query string) now:
  * for a reload of a signed-in tab, from main.tsx before the first render, so they overlap
  * with React's start instead of following it. The list then finds its data in the cache.
+ * Resolves, once all three reads have settled, to whether the list's page was read.
  */
-export function prefetchListView(queryClient: QueryClient, client: JmapClient, search: string) {
-  const view = parseListView(new URLSearchParams(search));
-  void queryClient.prefetchQuery(tlsStrategyQueries.list(client, view));
-  void queryClient.prefetchQuery(outboundQueries.tlsUsage(client));
-  // The permissions right after, in the same task: the list's request (or the session's, on a
-  // first load) leaves first, as it takes longest, and the short read overlaps with it.
-  queueMicrotask(() => void queryClient.prefetchQuery(accountQuery(client)));
+export function prefetchListView(
+  queryClient: QueryClient,
+  client: JmapClient,
+  search: string,
+): Promise<boolean> {
+  const list = tlsStrategyQueries.list(client, parseListView(new URLSearchParams(search)));
+  const reads = [
+    queryClient.prefetchQuery(list),
+    queryClient.prefetchQuery(outboundQueries.tlsUsage(client)),
+    // The permissions right after, in the same task: the list's request (or the session's, on
+    // a first load) leaves first, as it takes longest, and the short read overlaps with it.
+    Promise.resolve().then(() => queryClient.prefetchQuery(accountQuery(client))),
+  ];
+  return Promise.all(reads).then(
+    () => queryClient.getQueryState(list.queryKey)?.status === "success",
+  );
 }
 
 /** The name of a strategy as any cached list page or detail knows it. */
 export const cachedName = (queryClient: QueryClient, id: string) =>
   cachedTlsStrategy(queryClient, id)?.name;
 
-/**
- * Makes every cached page, sort and search, every detail and every name check agree with a
- * change that succeeded, before any refetch (issue 7 §6); then marks them stale so that what
- * cannot be derived here is fetched when next shown. The list page read in the same request
- * as the change (`refreshed`) is the server's own answer and goes in last.
- */
-export function reflectChange(
-  queryClient: QueryClient,
-  change: CacheChange,
-  refreshed?: { view: PageView; page: TlsStrategyPage },
-  { refetch = true }: { refetch?: boolean } = {},
-) {
-  const named = (ids: string[] = []) =>
-    ids.map((id) => ({ id, name: cachedName(queryClient, id) }));
-  const destroyed = named(change.destroyed);
-  const gone = named(change.gone);
-  const updated = new Map((change.updated ?? []).map((s) => [s.id, s]));
-  for (const [key, page] of queryClient.getQueriesData<TlsStrategyPage>({
-    queryKey: tlsStrategyQueries.lists(),
-  })) {
-    const view = key[2] as PageView | undefined;
-    if (!page || !view) continue;
-    let next = pageWithout(page, view, destroyed, change.gone);
-    next = pageWithUpdated(next, updated);
-    for (const strategy of change.created ?? []) next = pageWithCreated(next, view, strategy);
-    if (next !== page) queryClient.setQueryData(key, next);
-  }
-  for (const { id, name } of [...destroyed, ...gone]) {
-    queryClient.setQueryData(tlsStrategyQueries.detailKey(id), null);
-    if (name !== undefined) queryClient.setQueryData(tlsStrategyQueries.byNameKey(name), null);
-  }
-  for (const strategy of [...(change.created ?? []), ...updated.values()]) {
-    queryClient.setQueryData(tlsStrategyQueries.detailKey(strategy.id), strategy);
-    queryClient.setQueryData(tlsStrategyQueries.byNameKey(strategy.name), strategy.id);
-  }
-  // Stale, not refetched now: the page shown next comes along with the change.
-  if (refetch) {
-    void queryClient.invalidateQueries({
-      queryKey: tlsStrategyQueries.all(),
-      refetchType: refreshed ? "none" : "active",
-    });
-  }
-  if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
-}
-
-/**
- * Shows a version of a strategy just read from the server (null: it is gone) on every cached
- * list page and detail, so what the page knows agrees everywhere.
- */
-export function rememberServerVersion(
-  queryClient: QueryClient,
-  id: string,
-  strategy: TlsStrategy | null,
-) {
-  reflectChange(queryClient, strategy ? { updated: [strategy] } : { gone: [id] }, undefined, {
-    refetch: false,
-  });
-}
-
-/** One /set call's answer: its result, or the method error that refused the whole call. */
-type SetAnswer = { result: z.infer<typeof setResponseSchema> } | { error: MethodError };
-
-function readSet(responses: MethodResponses, callId: string): SetAnswer {
-  try {
-    return { result: responses.get(callId, setResponseSchema) };
-  } catch (error) {
-    if (error instanceof MethodError) return { error };
-    throw error;
-  }
-}
-
-/** A reload whose answer could not be read: it may or may not have run. */
-export interface UnreadableReload {
-  unreadable: unknown;
-}
-
-/**
- * Runs /set calls and, in the same request, re-reads the list page the user will see next,
- * so a change costs one HTTP request and the list is fresh without another. With `apply`, a
- * settings reload rides in the same request after the /set (shared wire reference §11); it
- * runs even when the /set failed, so each answer is read on its own.
- */
-export async function setThenRefresh(
-  client: JmapClient,
-  sets: Record<string, unknown>[],
-  refresh: PageQuery | undefined,
-  apply = false,
-  /**
-   * `oneCallPerRequest`: each /set in a request of its own, so `onAnswered` can report
-   * progress between them (a bulk delete); otherwise as few requests as maxCallsInRequest
-   * allows. `onAnswered(count)`: how many /set calls have been answered so far.
-   */
-  options: { oneCallPerRequest?: boolean; onAnswered?: (count: number) => void } = {},
-) {
-  const { maxCallsInRequest } = await client.session();
-  const tail = [
-    ...(refresh ? pageCalls(refresh, "r") : []),
-    ...(apply ? [reloadSettingsCall()] : []),
-  ];
-  const perRequest = options.oneCallPerRequest ? 1 : Math.max(1, maxCallsInRequest - tail.length);
-  const answers: SetAnswer[] = [];
-  let responses: MethodResponses | undefined;
-  // Normally one request; only more /set calls than a request may hold take several.
-  for (let start = 0; start < sets.length; start += perRequest) {
-    const chunk = sets.slice(start, start + perRequest);
-    const isLast = start + perRequest >= sets.length;
-    const calls: MethodCall[] = chunk.map((args, index) => ({ id: `s${index}`, name: SET, args }));
-    responses = await client.call(isLast ? [...calls, ...tail] : calls);
-    const answered = responses;
-    answers.push(...chunk.map((_, index) => readSet(answered, `s${index}`)));
-    options.onAnswered?.(answers.length);
-  }
-  let refreshed: { view: PageView; page: TlsStrategyPage } | undefined;
-  if (refresh && responses) {
-    try {
-      refreshed = { view: refresh, page: readPage(responses, "r") };
-    } catch {
-      // The change went through; the page is fetched on its own when shown.
-    }
-  }
-  let reload: ReloadOutcome | UnreadableReload | undefined;
-  if (apply && responses) {
-    try {
-      reload = readReloadOutcome(responses);
-    } catch (error) {
-      reload = { unreadable: error };
-    }
-  }
-  return { answers, refreshed, reload };
-}
-
 export type NewTlsStrategy = StrategyValues;
 
 /** The strategy's kind as the server names it, in the pending list and reload errors. */
 export const OBJECT = "MtaTlsStrategy";
-
-/** A value in the pending list: a description in quotes, so it reads apart from the label. */
-export function pendingValue(property: EditableProperty, value: unknown): string {
-  const shown = displayValue(property, value);
-  return property === "description" && value !== null ? `“${shown}”` : shown;
-}
-
-/** A strategy's values in words, kept with a creation or deletion in the pending list. */
-export function valuesInWords(strategy: StrategyValues) {
-  return EDITABLE.map((property) => ({
-    property,
-    label: FIELDS[property].label,
-    value: pendingValue(property, strategy[property]),
-  }));
-}
 
 /**
  * What every change does once the server answered: a saved change joins the list of changes
@@ -376,6 +211,25 @@ export function useChangeEffects(client: JmapClient) {
   };
 }
 
+/** What a delete asks for (useDestroyTlsStrategies). */
+export interface DestroyRequest {
+  ids: string[];
+  /** The names the admin saw, for the pending list; the cache fills in the others. */
+  names?: ReadonlyMap<string, string>;
+  refresh?: PageQuery;
+  /**
+   * Called after each batch of maxObjectsInSet ids is answered, with how many ids were sent
+   * so far and how many in all. With a callback, each batch is a request of its own.
+   */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/** The code a change runs once sent (send-changes.ts), loaded on demand. */
+const changeCode = () => import("./send-changes");
+
+/** Fetches that code ahead of a change: a delete dialog opening, a form's code loading. */
+export const preloadChangeCode = () => void changeCode().catch(() => undefined);
+
 export interface DestroyOutcome {
   destroyed: string[];
   failed: { id: string; error: SetError }[];
@@ -390,79 +244,8 @@ export function useDestroyTlsStrategies(client: JmapClient) {
   const queryClient = useQueryClient();
   const effects = useChangeEffects(client);
   return useMutation({
-    mutationFn: async ({
-      ids,
-      names = new Map(),
-      refresh,
-      onProgress,
-    }: {
-      ids: string[];
-      /** The names the admin saw, for the pending list; the cache fills in the others. */
-      names?: ReadonlyMap<string, string>;
-      refresh?: PageQuery;
-      /**
-       * Called after each batch of maxObjectsInSet ids is answered, with how many ids were
-       * sent so far and how many in all. With a callback, each batch is a request of its own.
-       */
-      onProgress?: (sent: number, total: number) => void;
-    }): Promise<DestroyOutcome> => {
-      const { maxObjectsInSet } = await client.session();
-      const batches: Record<string, unknown>[] = [];
-      for (let start = 0; start < ids.length; start += maxObjectsInSet) {
-        batches.push({ destroy: ids.slice(start, start + maxObjectsInSet) });
-      }
-      const before = new Map(ids.map((id) => [id, cachedTlsStrategy(queryClient, id)]));
-      const { answers, refreshed } = await setThenRefresh(client, batches, refresh, false, {
-        oneCallPerRequest: onProgress !== undefined,
-        onAnswered: (count) =>
-          onProgress?.(Math.min(ids.length, count * maxObjectsInSet), ids.length),
-      });
-      const results = answers.flatMap((answer) => ("result" in answer ? [answer.result] : []));
-      const refusal = answers.find((answer) => "error" in answer);
-      const destroyed = new Set(results.flatMap((result) => result.destroyed ?? []));
-      const notDestroyed: Record<string, SetError> = Object.assign(
-        {},
-        ...results.map((result) => result.notDestroyed ?? {}),
-      );
-      // Gone is gone, whoever deleted it: a strategy the server no longer has leaves the cache.
-      reflectChange(
-        queryClient,
-        {
-          destroyed: ids.filter((id) => destroyed.has(id)),
-          gone: ids.filter((id) => notDestroyed[id]?.type === "notFound"),
-        },
-        refreshed,
-      );
-      await effects.savedAll(
-        ids
-          .filter((id) => destroyed.has(id))
-          .map((id) => {
-            const strategy = before.get(id);
-            return {
-              id,
-              name: names.get(id) ?? strategy?.name ?? id,
-              kind: "deleted" as const,
-              changes: [],
-              values: strategy ? valuesInWords(strategy) : undefined,
-            };
-          }),
-      );
-      if (destroyed.size === 0 && refusal && "error" in refusal) throw refusal.error;
-      const refusedError = refusal && "error" in refusal ? refusal.error : undefined;
-      return {
-        destroyed: ids.filter((id) => destroyed.has(id)),
-        failed: ids
-          .filter((id) => !destroyed.has(id))
-          .map((id) => ({
-            id,
-            error:
-              notDestroyed[id] ??
-              (refusedError
-                ? { type: refusedError.type, description: refusedError.description }
-                : { type: "serverFail" }),
-          })),
-      };
-    },
+    mutationFn: async (request: DestroyRequest) =>
+      (await changeCode()).destroyTlsStrategies(client, queryClient, effects, request),
   });
 }
 

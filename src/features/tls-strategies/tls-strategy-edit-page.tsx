@@ -30,13 +30,13 @@ import {
   cachedTlsStrategy,
   DETAIL_FRESH_MS,
   outboundQueries,
-  rememberServerVersion,
   type TlsUsage,
   tlsStrategyQueries,
   useDestroyTlsStrategies,
 } from "./queries";
 import { FIELDS, type TlsStrategy } from "./schema";
 import { reviewSave } from "./security-rules";
+import { rememberServerVersion } from "./send-changes";
 import {
   type FormControl,
   type Submission,

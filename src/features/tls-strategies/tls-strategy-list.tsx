@@ -4,13 +4,14 @@ import { Link, useLocation, useSearch } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { preloadable, preloadedComponent } from "../../components/preloadable";
-import { revealHidden, ShownText } from "../../components/shown-text";
+import { revealHidden, ShownText, shownText } from "../../components/shown-text";
 import { focusViewHeading, ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useAnnouncements } from "../../session/announcements";
 import { preloadSaveCode, useApply } from "../../session/apply";
 import { useJmapClient, useWithReauthentication } from "../../session/auth";
+import { followInAppLink } from "../../session/in-app-link";
 import { useWorkInProgress } from "../../session/navigation-guard";
 import { usePendingChanges } from "../../session/pending-changes";
 import { usePermissions } from "../../session/permissions";
@@ -32,9 +33,11 @@ import {
   OBJECT,
   outboundQueries,
   prefetchTlsStrategy,
+  preloadChangeCode,
   tlsStrategyQueries,
   useDestroyTlsStrategies,
 } from "./queries";
+import { useEditPageRehearsal } from "./rehearsal";
 import {
   FIELDS,
   POLICY_LABELS,
@@ -59,9 +62,10 @@ function differingSettings(strategy: TlsStrategy): (typeof SECURITY_SETTINGS)[nu
 
 const SEARCH_DEBOUNCE_MS = 300;
 
-function PolicyBadge({ value }: { value: TlsStrategy["dane"] }) {
-  return <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>;
-}
+/** A policy as a badge; a function, not a component: one fewer fiber in each of many cells. */
+const policyBadge = (value: TlsStrategy["dane"]) => (
+  <span className={`badge badge-${value}`}>{POLICY_LABELS[value]}</span>
+);
 
 /** The list's view, read from and written to the query string. */
 function useListView(): [
@@ -126,6 +130,7 @@ interface Selection {
 const NOTHING_SELECTED: Selection = { names: new Map(), allMatching: null };
 
 function StrategyList() {
+  const rehearsal = useEditPageRehearsal();
   const client = useJmapClient();
   const permissions = usePermissions();
   const withReauthentication = useWithReauthentication();
@@ -476,6 +481,7 @@ function StrategyList() {
                     setIsConfirmingDelete(true);
                     // While the admin reads the dialog: the delete then sends only itself.
                     preloadSaveCode();
+                    preloadChangeCode();
                   }}
                 >
                   Delete selected ({numbers.format(selected.size)})
@@ -533,11 +539,13 @@ function StrategyList() {
                     canDuplicate={permissions.canCreate}
                     isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
                     isNotApplied={notApplied.has(strategy.id)}
+                    onRehearse={rehearsal.rehearse}
                   />
                 ))}
               </tbody>
             </table>
           </div>
+          {rehearsal.element}
           <nav aria-label="Pagination" className="pagination" id="pagination" tabIndex={-1}>
             <PageLink href={pageHref(1)} isDisabled={view.page <= 1} label="First page" icon="«" />
             <PageLink
@@ -597,6 +605,7 @@ function StrategyRow({
   canDuplicate,
   isUsed,
   isNotApplied,
+  onRehearse,
 }: {
   strategy: TlsStrategy;
   isSelected: boolean;
@@ -605,6 +614,8 @@ function StrategyRow({
   canDuplicate: boolean;
   isUsed: boolean;
   isNotApplied: boolean;
+  /** The pointer rests on, or presses, the name: render its edit page in rehearsal. */
+  onRehearse: (id: string) => void;
 }) {
   const nameId = useId();
   const differs = new Set(differingSettings(strategy));
@@ -616,6 +627,7 @@ function StrategyRow({
   const intentTo = (page: { preload(): Promise<unknown> }, withData: boolean) => () => {
     void page.preload().catch(() => undefined);
     if (withData) prefetchTlsStrategy(queryClient, client, strategy.id);
+    if (withData && page === editPage) onRehearse(strategy.id);
   };
   const intent = (page: { preload(): Promise<unknown> }) => ({
     onPointerEnter: intentTo(page, true),
@@ -625,11 +637,27 @@ function StrategyRow({
       if (event.key === "Enter") intentTo(page, true)();
     },
   });
-  const setting = (key: (typeof SECURITY_SETTINGS)[number], label: string, value: ReactNode) => (
-    <div className={differs.has(key) ? "setting setting-differs" : "setting"}>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
+  // Names and values straight in the <dl>, in one flat list (no wrapper per pair): a page has
+  // many, and each element and fragment is work to render and to remove (issue 11).
+  const settings = (...entries: [(typeof SECURITY_SETTINGS)[number], string, ReactNode][]) => (
+    <dl className="settings">
+      {entries.flatMap(([key, label, value]) => {
+        const className = differs.has(key) ? "differs" : undefined;
+        return [
+          <dt key={`${key}-name`} className={className}>
+            {label}
+          </dt>,
+          <dd key={`${key}-value`} className={className}>
+            {value}
+          </dd>,
+        ];
+      })}
+    </dl>
+  );
+  const certificates = strategy.allowInvalidCerts ? (
+    <span className="badge badge-warning">Accepted</span>
+  ) : (
+    "Refused"
   );
   return (
     <tr className="strategy-row">
@@ -644,65 +672,64 @@ function StrategyRow({
         </td>
       ) : null}
       <th scope="row" className="cell-strategy">
-        <Link
+        <a
           href={editPath(strategy.id)}
+          onClick={followInAppLink}
           id={nameId}
           className="strategy-name"
           title={revealHidden(strategy.name)}
           {...intent(editPage)}
         >
-          <ShownText text={strategy.name} />
-        </Link>
+          {shownText(strategy.name)}
+        </a>
         {strategy.description === null ? null : (
           <span className="strategy-description" title={strategy.description}>
-            <ShownText text={strategy.description} kind="text" />
+            {shownText(strategy.description, "text")}
           </span>
         )}
-        <StrategyMarks
-          differences={[...differs].map((key) => FIELDS[key].label)}
-          isUsed={isUsed}
-          isNotApplied={isNotApplied}
-        />
+        {strategyMarks({
+          differences: [...differs].map((key) => FIELDS[key].label),
+          isUsed,
+          isNotApplied,
+        })}
       </th>
       <td className="cell-security">
-        <dl className="settings">
-          {setting("startTls", FIELDS.startTls.label, <PolicyBadge value={strategy.startTls} />)}
-          {setting("dane", FIELDS.dane.label, <PolicyBadge value={strategy.dane} />)}
-          {setting("mtaSts", FIELDS.mtaSts.label, <PolicyBadge value={strategy.mtaSts} />)}
-        </dl>
+        {settings(
+          ["startTls", FIELDS.startTls.label, policyBadge(strategy.startTls)],
+          ["dane", FIELDS.dane.label, policyBadge(strategy.dane)],
+          ["mtaSts", FIELDS.mtaSts.label, policyBadge(strategy.mtaSts)],
+        )}
       </td>
       <td className="cell-certificates">
-        <dl className="settings">
-          {setting(
-            "allowInvalidCerts",
-            "Invalid certificates",
-            strategy.allowInvalidCerts ? (
-              <span className="badge badge-warning">Accepted</span>
-            ) : (
-              "Refused"
-            ),
-          )}
-        </dl>
+        {settings(["allowInvalidCerts", "Invalid certificates", certificates])}
       </td>
       <td className="cell-timeouts">
-        <dl className="settings">
-          {setting("tlsTimeout", "TLS handshake", formatDuration(strategy.tlsTimeout))}
-          {setting("mtaStsTimeout", "MTA-STS lookup", formatDuration(strategy.mtaStsTimeout))}
-        </dl>
+        {settings(
+          ["tlsTimeout", "TLS handshake", formatDuration(strategy.tlsTimeout)],
+          ["mtaStsTimeout", "MTA-STS lookup", formatDuration(strategy.mtaStsTimeout)],
+        )}
       </td>
       {canDuplicate ? (
         <td className="cell-actions">
-          <Link href={duplicatePath(strategy.id)} aria-describedby={nameId} {...intent(createPage)}>
+          <a
+            href={duplicatePath(strategy.id)}
+            onClick={followInAppLink}
+            aria-describedby={nameId}
+            {...intent(createPage)}
+          >
             Duplicate
-          </Link>
+          </a>
         </td>
       ) : null}
     </tr>
   );
 }
 
-/** Compact marks under a name; each reads as a whole sentence to assistive technology. */
-function StrategyMarks({
+/**
+ * Compact marks under a name; each reads as a whole sentence to assistive technology. A
+ * function, not a component: one fewer fiber in each row.
+ */
+function strategyMarks({
   differences,
   isUsed,
   isNotApplied,
