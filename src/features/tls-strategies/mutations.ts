@@ -3,15 +3,15 @@ import type { JmapClient } from "../../jmap/client";
 import { SetObjectError } from "../../jmap/errors";
 import type { ReloadOutcome } from "../../session/reload-settings";
 import { differences, type TlsStrategyPatch } from "./changes";
-import { type NewTlsStrategy, type PageQuery, pageKey, useChangeEffects } from "./queries";
-import { FIELDS, type TlsStrategy } from "./schema";
 import {
-  pendingValue,
-  reflectChange,
-  setThenRefresh,
-  type UnreadableReload,
-  valuesInWords,
-} from "./send-changes";
+  knownReload,
+  type NewTlsStrategy,
+  type PageQuery,
+  pageKey,
+  useChangeEffects,
+} from "./queries";
+import { FIELDS, type TlsStrategy } from "./schema";
+import { pendingValue, reflectChange, setThenRefresh, valuesInWords } from "./send-changes";
 
 // Creating and updating a strategy: only the form's pages use them, so they load with the
 // form, not with the list (issue 11). Deleting stays in queries.ts: the list deletes too.
@@ -21,9 +21,6 @@ export interface SaveOutcome {
   /** Undefined when no reload was asked for, or its answer could not be read. */
   reload?: ReloadOutcome;
 }
-
-const knownReload = (reload: ReloadOutcome | UnreadableReload | undefined) =>
-  reload && !("unreadable" in reload) ? reload : undefined;
 
 export function useCreateTlsStrategy(client: JmapClient) {
   const queryClient = useQueryClient();

@@ -178,6 +178,14 @@ export type NewTlsStrategy = StrategyValues;
 /** The strategy's kind as the server names it, in the pending list and reload errors. */
 export const OBJECT = "MtaTlsStrategy";
 
+/** The settings reload's outcome when its answer could be read, else undefined. */
+export const knownReload = (reload: ReloadOutcome | UnreadableReload | undefined) =>
+  reload && !("unreadable" in reload) ? reload : undefined;
+
+/** Why a reload's answer could not be read, if it could not. */
+const unreadableReason = (reload: ReloadOutcome | UnreadableReload | undefined) =>
+  reload && "unreadable" in reload ? reload.unreadable : undefined;
+
 /**
  * What every change does once the server answered: a saved change joins the list of changes
  * not applied yet (shared wire reference §11), and a reload that rode along is settled —
@@ -196,18 +204,14 @@ export function useChangeEffects(client: JmapClient) {
     ) =>
       effects.saved(
         { object: OBJECT, ...change },
-        reload && "unreadable" in reload ? undefined : reload,
+        knownReload(reload),
         mark,
-        reload && "unreadable" in reload ? reload.unreadable : undefined,
+        unreadableReason(reload),
       ),
     savedAll: (changes: Omit<PendingChange, "object">[]) =>
       effects.savedAll(changes.map((change) => ({ object: OBJECT, ...change }))),
     notSaved: (reload: ReloadOutcome | UnreadableReload | undefined, mark: number) =>
-      effects.notSaved(
-        reload && "unreadable" in reload ? undefined : reload,
-        mark,
-        reload && "unreadable" in reload ? reload.unreadable : undefined,
-      ),
+      effects.notSaved(knownReload(reload), mark, unreadableReason(reload)),
   };
 }
 
