@@ -1,10 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-
-// Playwright cannot download its own browser on every machine; use Debian's Chromium
-// (or CHROMIUM_PATH) when there is one, else Playwright's own where it is installed.
-const executablePath =
-  process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+import { launchOptions } from "./e2e/launch-options";
 
 /** Set to run the suite against a running server (see README, "Testing a live server"). */
 const isLive = Boolean(process.env.E2E_BASE_URL);
@@ -23,15 +18,6 @@ export default defineConfig({
   use: {
     ...devices["Desktop Chrome"],
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath,
-      args: [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
-    },
+    launchOptions,
   },
 });

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { createApp, inlineHashes } from "./app";
-import { nodeListener } from "./node-listener";
+import { createApp, inlineHashes, sameOriginRedirect } from "./app";
+import { nodeListener, serveApp } from "./node-listener";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
 
@@ -140,6 +140,59 @@ describe("authentication", () => {
         'Basic realm="Stalwart Server"',
       ]);
     } finally {
+      server.close();
+    }
+  });
+
+  test("Expect: 100-continue gets its refusal at once when the announced body is over the limit", async () => {
+    const { app } = await testServer();
+    const server = serveApp(createServer(), app).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    // Sends the headers only, and reports whether 100 Continue or the final answer came first.
+    const ask = (length: number) =>
+      new Promise<{ first: string; status?: number; body?: string }>((resolve, reject) => {
+        import("node:http").then(({ request }) => {
+          const req = request({
+            host: "127.0.0.1",
+            port,
+            path: "/jmap/",
+            method: "POST",
+            headers: {
+              Authorization: ADMIN,
+              "Content-Type": "application/json",
+              "Content-Length": String(length),
+              Expect: "100-continue",
+            },
+          });
+          req.on("continue", () => {
+            resolve({ first: "continue" });
+            req.destroy();
+          });
+          req.on("response", (res) => {
+            let body = "";
+            res.on("data", (chunk) => {
+              body += chunk;
+            });
+            res.on("end", () => resolve({ first: "response", status: res.statusCode, body }));
+          });
+          req.on("error", (error) => {
+            if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") reject(error);
+          });
+          req.flushHeaders();
+        }, reject);
+      });
+    try {
+      const over = await ask(10_000_001);
+      expect(over.first).toBe("response");
+      expect(over.status).toBe(400);
+      expect(JSON.parse(over.body ?? "{}")).toMatchObject({
+        type: "urn:ietf:params:jmap:error:limit",
+        limit: "maxSizeRequest",
+      });
+      expect((await ask(100)).first).toBe("continue");
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });
@@ -459,6 +512,30 @@ describe("static files", () => {
     expect((await app.request(`${ORIGIN}/assets/missing.js`)).status).toBe(404);
   });
 
+  test.each([
+    ["/settings/mta/outbound/tls-strategies", "br"],
+    ["/settings/mta/outbound/tls-strategies/abc", "gzip"],
+    ["/sign-in", ""],
+    ["/jmap/session", ""],
+    ["/.well-known/jmap", ""],
+    ["/assets/app-def456.js", "br"],
+  ])(
+    "HEAD %s (Accept-Encoding %j) answers with GET's status and headers, length included",
+    async (path, encoding) => {
+      const app = await withStatic();
+      const init: RequestInit = { headers: encoding ? { "Accept-Encoding": encoding } : {} };
+      const get = await app.request(`${ORIGIN}${path}`, init);
+      const body = await get.arrayBuffer();
+      const head = await app.request(`${ORIGIN}${path}`, { ...init, method: "HEAD" });
+      expect(head.status).toBe(get.status);
+      expect(await head.arrayBuffer()).toHaveProperty("byteLength", 0);
+      const without = (headers: Headers) =>
+        [...headers].filter(([name]) => !["content-length", "date"].includes(name));
+      expect(without(head.headers)).toEqual(without(get.headers));
+      expect(head.headers.get("Content-Length")).toBe(String(body.byteLength));
+    },
+  );
+
   test("page routes fall back to index.html, never cached; API paths do not", async () => {
     const app = await withStatic();
     for (const path of [
@@ -718,6 +795,31 @@ describe("proxy mode (STALWART_URL)", () => {
     } finally {
       upstream.close();
     }
+  });
+
+  test.each([
+    ["/jmap/session", "https://tls.example.com/jmap/session"],
+    ["https://mail.example.com/jmap/?x=1#y", "https://tls.example.com/jmap/?x=1#y"],
+    ["session", "https://tls.example.com/session"],
+  ])("a redirect within the upstream is rewritten to this origin: %j", (location, expected) => {
+    expect(
+      sameOriginRedirect(location, "https://mail.example.com", "https://tls.example.com"),
+    ).toBe(expected);
+  });
+
+  test.each([
+    "//evil.example/x",
+    "/\\evil.example/x",
+    "/\t/evil.example/x",
+    "\\\\evil.example/x",
+    "https://mail.example.com.evil.example/x",
+    "https://mail.example.com:8443/x",
+    "http://mail.example.com/x",
+    "javascript:alert(1)",
+  ])("a redirect that leaves the upstream is refused, however it is written: %j", (location) => {
+    expect(
+      sameOriginRedirect(location, "https://mail.example.com", "https://tls.example.com"),
+    ).toBeNull();
   });
 
   test("an unreachable upstream is a 502 that says so", async () => {

@@ -260,6 +260,26 @@ const FORWARDED = [
   "fastly-client-ip",
 ];
 
+/**
+ * Where a proxied redirect may lead: `location` read against the upstream (as the browser
+ * would read it against this page), rewritten to `ownOrigin` when it points at the upstream,
+ * or null when it points anywhere else.
+ */
+export function sameOriginRedirect(
+  location: string,
+  upstreamOrigin: string,
+  ownOrigin: string,
+): string | null {
+  let target: URL;
+  try {
+    target = new URL(location, upstreamOrigin);
+  } catch {
+    return null;
+  }
+  if (target.origin !== upstreamOrigin) return null;
+  return ownOrigin + target.pathname + target.search + target.hash;
+}
+
 function mountProxy(app: Hono, upstream: string, options: AppOptions) {
   const target = new URL(upstream);
   const upstreamOrigin = target.origin;
@@ -290,18 +310,22 @@ function mountProxy(app: Hono, upstream: string, options: AppOptions) {
       if (name.toLowerCase().startsWith("access-control-")) responseHeaders.delete(name);
     }
     const ownOrigin = options.publicUrl ?? incoming.origin;
-    // A redirect stays on this origin: the upstream's own address is rewritten to this one,
-    // and one to anywhere else (absolute or "//host") is not passed on.
+    // A redirect stays on this origin: one to the upstream's own address is rewritten to this
+    // one, and one to anywhere else is not passed on. The Location is parsed as a browser
+    // parses it (WHATWG URL), so "/\\host", "/<TAB>/host" and "https://<upstream>.evil" are
+    // seen for what they are, not judged by their first characters.
     const location = responseHeaders.get("Location");
-    if (location?.startsWith(upstreamOrigin)) {
-      responseHeaders.set("Location", ownOrigin + location.slice(upstreamOrigin.length));
-    } else if (location && !/^\/(?![/\\])/.test(location)) {
-      return problemResponse({
-        type: "about:blank",
-        status: 502,
-        title: "Bad Gateway",
-        detail: "The Stalwart server redirected to another address; the page stays on its own.",
-      });
+    if (location !== null) {
+      const redirect = sameOriginRedirect(location, upstreamOrigin, ownOrigin);
+      if (redirect === null) {
+        return problemResponse({
+          type: "about:blank",
+          status: 502,
+          title: "Bad Gateway",
+          detail: "The Stalwart server redirected to another address; the page stays on its own.",
+        });
+      }
+      responseHeaders.set("Location", redirect);
     }
     // The session's URLs must point back here, or the browser would leave this origin.
     if (incoming.pathname === "/jmap/session" && upstreamResponse.ok) {
@@ -526,6 +550,24 @@ export function createApp(options: AppOptions): Hono {
       detail:
         "This server does not answer for this host. Set PUBLIC_URL, or add the host to ALLOWED_HOSTS.",
     });
+  });
+  // HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers, Content-Length
+  // and Vary included, from the GET route itself rather than from each route's own idea of it.
+  // A stream (text/event-stream) has no length to tell; its body is not read.
+  app.use(async (c, next) => {
+    if (c.req.method !== "HEAD") return next();
+    const get = await app.fetch(
+      new Request(c.req.raw.url, { method: "GET", headers: c.req.raw.headers }),
+      c.env,
+    );
+    const headers = new Headers(get.headers);
+    if ((headers.get("Content-Type") ?? "").startsWith("text/event-stream")) {
+      await get.body?.cancel();
+      headers.delete("Content-Length");
+    } else {
+      headers.set("Content-Length", String((await get.arrayBuffer()).byteLength));
+    }
+    return new Response(null, { status: get.status, statusText: get.statusText, headers });
   });
   app.use(
     secureHeaders({

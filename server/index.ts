@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createApp } from "./app";
 import { hostPolicy, ownNames, parseAllowedHosts } from "./hosts";
-import { nodeListener } from "./node-listener";
+import { serveApp } from "./node-listener";
 import { openStore } from "./store";
 
 // Reads the environment and listens; everything else is in app.ts.
@@ -71,7 +71,7 @@ async function main() {
       port: () => listeningPort,
     }),
   });
-  const server = createServer(nodeListener(app));
+  const server = serveApp(createServer(), app);
   server.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") {
       console.error(

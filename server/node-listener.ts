@@ -1,6 +1,7 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
+import { MAX_SIZE_REQUEST } from "./jmap/methods";
 
 /**
  * The app as a Node request listener. Fetch's Headers joins repeated headers with ", ", but
@@ -26,4 +27,24 @@ export function nodeListener(app: Hono) {
     }) as typeof res.writeHead;
     return listener(req, res);
   };
+}
+
+/**
+ * Serves `app` on `server`. A request with `Expect: 100-continue` (RFC 9110 §10.1.1) gets
+ * "100 Continue" only when the body it announces could be accepted: one whose Content-Length
+ * is already over the largest body this server takes (maxSizeRequest, shared wire reference
+ * §2) is answered at once, without inviting the client to send it. Node would otherwise send
+ * 100 Continue for every such request before the app could refuse it.
+ */
+export function serveApp(server: Server, app: Hono): Server {
+  const listener = nodeListener(app);
+  server.on("request", listener);
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (!(declared > MAX_SIZE_REQUEST)) res.writeContinue();
+    // Over the limit: the app answers from the headers alone (the JMAP API refuses by the
+    // declared length before reading a byte; other routes never read a body).
+    void listener(req, res);
+  });
+  return server;
 }

@@ -72,3 +72,14 @@ test("the server's store knows nothing of JMAP: it uses the object definitions o
   );
   expect(wrong).toEqual([]);
 });
+
+test("the query string is decoded once: nothing uses wouter's decoding search hooks", () => {
+  // wouter's useSearch and useSearchParams decodeURI the query string before URLSearchParams
+  // decodes it again ("x%2550" became "xP"); session/url-search.ts reads it as it is.
+  const wrong = filesUnder(SRC).filter((file) =>
+    /import\s*\{[^}]*\buse(Search|SearchParams)\b[^}]*\}\s*from\s*["']wouter["']/.test(
+      readFileSync(file, "utf8"),
+    ),
+  );
+  expect(wrong.map((file) => relative(ROOT, file))).toEqual([]);
+});

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Router } from "wouter";
+import { installPageRestore } from "./app/page-restore";
 import { App, preloadSignInPage } from "./app/router";
 import { applyTheme, readTheme } from "./components/theme";
 import { LIST_PATH } from "./features/tls-strategies/paths";
@@ -33,6 +34,7 @@ const queryClient = new QueryClient({
 
 // The server already put the theme on <html>; the development server does not.
 applyTheme(readTheme());
+installPageRestore(queryClient);
 
 // A reload of a signed-in tab on the list: its requests leave now, before the first render,
 // or have left already from index.html's inline script (session/early-requests.ts).

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
-import { Link, Redirect, useLocation, useSearch } from "wouter";
+import { Link, Redirect, useLocation } from "wouter";
 import { ShownText } from "../components/shown-text";
 import { ThemeSelect } from "../components/theme";
 import { ViewNoticesProvider } from "../components/view-heading";
@@ -12,6 +12,7 @@ import { Announcements } from "../session/announcements";
 import { type ObjectLink, PendingApplyNotice } from "../session/apply";
 import { sessionQuery, useAuth } from "../session/auth";
 import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
+import { useUrlSearch } from "../session/url-search";
 
 function signInPath(location: { pathname: string; search: string }) {
   return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
@@ -24,7 +25,7 @@ function signInPath(location: { pathname: string; search: string }) {
 export function AppLayout({ children }: { children: ReactNode }) {
   const { client, signOut, reauthenticate, isReauthenticating } = useAuth();
   const [pathname, navigate] = useLocation();
-  const search = useSearch();
+  const search = useUrlSearch();
   const queryClient = useQueryClient();
   const { confirmLeave } = useNavigationGuard();
   // Who is signed in, as the server names them: also for an API key (session `username`).
@@ -71,8 +72,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     };
   }, [queryClient, signOut, navigate, reauthenticate, isReauthenticating]);
 
-  if (!client)
-    return <Redirect to={signInPath({ pathname, search: search ? `?${search}` : "" })} replace />;
+  if (!client) return <Redirect to={signInPath({ pathname, search })} replace />;
 
   return (
     <div className="app">

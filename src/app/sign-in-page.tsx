@@ -1,20 +1,17 @@
-import { Redirect, useLocation, useSearchParams } from "wouter";
+import { Redirect, useLocation } from "wouter";
 import { ThemeSelect } from "../components/theme";
 import { ViewHeading } from "../components/view-heading";
 import { LIST_PATH } from "../features/tls-strategies/paths";
 import { useAuth } from "../session/auth";
 import { SignInForm } from "../session/sign-in-form";
-
-/** Only same-site paths may be returned to, so a crafted link cannot send the admin away. */
-function safeNext(next: string | null): string {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : LIST_PATH;
-}
+import { sameOriginPath, useUrlSearchParams } from "../session/url-search";
 
 export function SignInPage() {
   const { client, signIn } = useAuth();
   const [, navigate] = useLocation();
-  const [searchParams] = useSearchParams();
-  const next = safeNext(searchParams.get("next"));
+  const searchParams = useUrlSearchParams();
+  // Only a path of this origin is followed, so a crafted link cannot send the admin away.
+  const next = sameOriginPath(searchParams.get("next"), window.location.origin, LIST_PATH);
 
   if (client) return <Redirect to={next} replace />;
 

@@ -9,6 +9,8 @@ interface ConfirmDialogProps {
   cancelLabel?: string;
   pendingLabel?: string;
   isPending?: boolean;
+  /** The confirm button waits for something the body asks (a name typed to confirm). */
+  isConfirmBlocked?: boolean;
   /** "danger" for what destroys or discards, "primary" for what saves. */
   tone?: "danger" | "primary";
   error?: ReactNode;
@@ -30,6 +32,7 @@ export function ConfirmDialog({
   cancelLabel = "Cancel",
   pendingLabel = `${confirmLabel}…`,
   isPending = false,
+  isConfirmBlocked = false,
   tone = "danger",
   error,
   onConfirm,
@@ -71,7 +74,7 @@ export function ConfirmDialog({
               type="button"
               className={`button button-${tone}`}
               onClick={onConfirm}
-              disabled={isPending}
+              disabled={isPending || isConfirmBlocked}
             >
               {isPending ? pendingLabel : confirmLabel}
             </button>

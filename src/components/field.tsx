@@ -1,4 +1,6 @@
 import { type ReactNode, useId } from "react";
+import { ShownText } from "./shown-text";
+import { isTypedName } from "./typed-name";
 
 export interface FieldControlProps {
   id: string;
@@ -67,6 +69,44 @@ export function Field({
         </p>
       ) : null}
       {notes}
+    </div>
+  );
+}
+
+// A confirmation that habit cannot click through: for what silently changes how a whole
+// server delivers mail (deleting a strategy the outbound strategy's `tls` rule names), the
+// admin types the name first, as GitHub asks before deleting a repository.
+
+/** One field per name: "Type “default” to confirm". */
+export function TypeToConfirm({
+  names,
+  typed,
+  onType,
+}: {
+  names: readonly string[];
+  typed: Readonly<Record<string, string>>;
+  onType: (name: string, value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="type-to-confirm">
+      {names.map((name, index) => (
+        <div className="field" key={name}>
+          <label htmlFor={`${id}-${index}`}>
+            Type “<ShownText text={name} />” to confirm
+          </label>
+          <input
+            id={`${id}-${index}`}
+            autoComplete="off"
+            spellCheck={false}
+            value={typed[name] ?? ""}
+            aria-invalid={
+              typed[name] !== undefined && typed[name] !== "" && !isTypedName(typed[name], name)
+            }
+            onChange={(event) => onType(name, event.target.value)}
+          />
+        </div>
+      ))}
     </div>
   );
 }

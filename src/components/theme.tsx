@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useId, useSyncExternalStore } from "react";
 
 // Light, dark, or the system's: the admin's choice, remembered in a cookie so the server can
 // put it on <html data-theme> before the first paint (server/app.ts); "system" is no cookie.
@@ -19,6 +19,22 @@ export function readTheme(): Theme {
   return (match?.[1] as Theme | undefined) ?? "system";
 }
 
+const listeners = new Set<() => void>();
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+/**
+ * Shows the remembered theme again and tells every theme select: for a page shown again from
+ * the back/forward cache after the theme was changed on another page (the cookie is the
+ * truth; the page kept what it was drawn with).
+ */
+export function syncTheme(): void {
+  applyTheme(readTheme());
+  for (const listener of listeners) listener();
+}
+
 /** Shows `theme` now (data-theme on <html>; none follows the system) and remembers it. */
 export function setTheme(theme: Theme): void {
   applyTheme(theme);
@@ -28,6 +44,7 @@ export function setTheme(theme: Theme): void {
     theme === "system"
       ? `${THEME_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax${secure}`
       : `${THEME_COOKIE}=${theme}; Path=/; Max-Age=${ONE_YEAR_S}; SameSite=Lax${secure}`;
+  for (const listener of listeners) listener();
 }
 
 /** Puts `theme` on <html>; styles.css picks colours with light-dark() from it. */
@@ -36,10 +53,10 @@ export function applyTheme(theme: Theme): void {
   else document.documentElement.dataset.theme = theme;
 }
 
-/** A native select: Theme — System, Light, Dark. */
+/** A native select: Theme — System, Light, Dark; it always shows the remembered choice. */
 export function ThemeSelect() {
   const id = useId();
-  const [theme, setChoice] = useState<Theme>(readTheme);
+  const theme = useSyncExternalStore(subscribe, readTheme, () => "system" as Theme);
   return (
     <span className="theme-select">
       <label htmlFor={id}>Theme</label>
@@ -47,9 +64,7 @@ export function ThemeSelect() {
         id={id}
         value={theme}
         onChange={(event) => {
-          const next = event.target.value as Theme;
-          setChoice(next);
-          setTheme(next);
+          setTheme(event.target.value as Theme);
         }}
       >
         {THEMES.map((option) => (

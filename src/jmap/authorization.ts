@@ -14,3 +14,14 @@ export function authorizationHeader(credentials: Credentials): string {
   const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);
   return `Basic ${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))}`;
 }
+
+/**
+ * The same credentials with the secret (password or API key) blanked: what a tab keeps in
+ * memory after another tab signed out while it held unsaved work. The username stays, to be
+ * shown and offered again in the sign-in dialog; the server refuses the rest.
+ */
+export function withoutSecret(credentials: Credentials): Credentials {
+  return credentials.kind === "basic"
+    ? { kind: "basic", username: credentials.username, password: "" }
+    : { kind: "bearer", token: "" };
+}

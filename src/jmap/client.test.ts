@@ -372,6 +372,26 @@ describe("a session remembered from an earlier load (RFC 8620 §3.4)", () => {
     expect(memory().session?.state).toBe("3a");
   });
 
+  test("a session read again because it changed is told to listeners, once per change", async () => {
+    const { make, memory } = remembering(answer("3a"));
+    await make().session();
+    memory().session = {
+      ...(memory().session as NonNullable<SessionMemory["session"]>),
+      state: "2",
+    };
+    const jmap = make();
+    const told: string[] = [];
+    const stop = jmap.onSessionChange((session) => told.push(session.state));
+    await jmap.call([call]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(told).toEqual(["3a"]);
+    // The same state again is no change.
+    await jmap.call([call]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(told).toEqual(["3a"]);
+    stop();
+  });
+
   test("a request that fails with a remembered session forgets it; a 401 does not", async () => {
     let status = 503;
     const { make, requests, memory } = remembering((_url, init) =>

@@ -180,6 +180,7 @@ export class JmapClient {
   /** The resolved value of #session, once there is one. */
   #known: Session | undefined;
   #refreshing: Promise<void> | undefined;
+  readonly #sessionListeners = new Set<(session: Session) => void>();
 
   constructor(
     public credentials: Credentials,
@@ -238,6 +239,16 @@ export class JmapClient {
     return this.#known;
   }
 
+  /**
+   * Calls `listener` with the new session each time an answer's `sessionState` showed that the
+   * session changed and it was read again (RFC 8620 §3.4): what the caller derived from the
+   * old one, such as the permissions, is to be read again too. Returns the unsubscribe.
+   */
+  onSessionChange(listener: (session: Session) => void): () => void {
+    this.#sessionListeners.add(listener);
+    return () => this.#sessionListeners.delete(listener);
+  }
+
   /** Reads the session again in the background; the one in use stays until it succeeds. */
   #refreshSession() {
     this.#refreshing ??= this.#discover()
@@ -246,6 +257,7 @@ export class JmapClient {
           this.#known = fresh;
           this.#session = Promise.resolve(fresh);
           this.#isRemembered = false;
+          for (const listener of this.#sessionListeners) listener(fresh);
         },
         () => undefined,
       )

@@ -11,15 +11,17 @@ import {
 import { useLocation } from "wouter";
 
 // News about what the admin just did ("Saved “default”.", "Applied: …"), in one place at the
-// top of the page. A page announces, then navigates; the news shows on the page it leads to
-// and is gone once the admin moves on to another page (or reloads), so Back never repeats it.
-// One slot, so the page never holds two competing status messages.
+// top of the page. News belongs to one view: the page it leads to (announce, then navigate),
+// or the view where the action was taken (an apply whose answer arrives after the admin has
+// moved on is not shown on the next view). It is gone once the admin moves on to another page
+// (or reloads), so Back never repeats it. One slot, so the page never holds two competing
+// status messages.
 
 interface Announcement {
   id: number;
   content: ReactNode;
-  /** The path it is news for (the page about to be shown), or null for the current one. */
-  path: string | null;
+  /** The path of the view it is news for. */
+  path: string;
   /** Move focus to it: the control the admin used is gone (Apply now, once applied). */
   focus: boolean;
 }
@@ -27,8 +29,9 @@ interface Announcement {
 interface AnnouncementsValue {
   current: Announcement | null;
   /**
-   * Shows `content` (a Notice: status for news, alert for failures) in place of the last;
-   * with `path`, on that page (announce, then navigate there).
+   * Shows `content` (a Notice: status for news, alert for failures) in place of the last, on
+   * the view at `path`: by default the one on screen now. An action that waits for an answer
+   * passes the path where it was taken, so its outcome never shows on another view.
    */
   announce: (content: ReactNode, options?: { path?: string; focus?: boolean }) => void;
   clear: () => void;
@@ -45,7 +48,7 @@ export function AnnouncementProvider({ children }: { children: ReactNode }) {
       setCurrent({
         id: counter.current,
         content,
-        path: options.path ?? null,
+        path: options.path ?? window.location.pathname,
         focus: options.focus ?? false,
       });
     },
@@ -70,7 +73,7 @@ export function Announcements() {
   const area = useRef<HTMLDivElement>(null);
   const current = value?.current ?? null;
   const clear = value?.clear;
-  const isHere = current !== null && (current.path === null || current.path === pathname);
+  const isHere = current !== null && current.path === pathname;
   useEffect(() => {
     if (!current) return;
     if (shownOn.current?.id !== current.id) {

@@ -92,13 +92,15 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
   const apply = useCallback(
     async ({ announce: shouldAnnounce = true }: { announce?: boolean } = {}) => {
       if (!client) return null;
+      // The outcome belongs to the view the apply was asked from (announcements.tsx).
+      const path = window.location.pathname;
       setIsApplying(true);
       try {
         const mark = await pendingMark(client);
         const outcome = await withReauthentication(() => reloadSettings(client));
         await settle(client, outcome, mark);
         if (outcome.isApplied && shouldAnnounce) {
-          announce(<Notice tone="success">Applied. {APPLIED}</Notice>, { focus: true });
+          announce(<Notice tone="success">Applied. {APPLIED}</Notice>, { path, focus: true });
         }
         return outcome;
       } catch (error) {

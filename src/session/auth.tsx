@@ -13,7 +13,7 @@ import {
   useState,
 } from "react";
 import * as z from "zod/mini";
-import type { Credentials } from "../jmap/authorization";
+import { type Credentials, withoutSecret } from "../jmap/authorization";
 import { JmapClient, readSessionMemory, type SessionMemory } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
 import {
@@ -24,6 +24,13 @@ import {
   SESSION_KEY,
 } from "./early-requests";
 import { hasUnsavedWork } from "./navigation-guard";
+import {
+  forgetSignedIn,
+  isSignedOutElsewhere,
+  markSignOut,
+  noteSignedIn,
+  SIGN_OUT_KEY,
+} from "./sign-out-mark";
 import type { OpenTabs } from "./tab-sign-in";
 
 /**
@@ -79,6 +86,12 @@ function loadCredentials(): Credentials | null {
   try {
     const stored = sessionStorage.getItem(CREDENTIALS_KEY);
     if (!stored) return null;
+    // Some tab signed out while this one was away (closed to history, reloaded later): its
+    // credentials are forgotten, not used (sign-out-mark.ts).
+    if (isSignedOutElsewhere()) {
+      forgetCredentials();
+      return null;
+    }
     const parsed = credentialsSchema.safeParse(JSON.parse(stored));
     return parsed.success ? parsed.data : null;
   } catch {
@@ -108,10 +121,12 @@ export const preloadTabSignIn = () => void loadTabSignIn().catch(() => undefined
 function keepCredentials(credentials: Credentials) {
   sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
   sessionStorage.removeItem(EARLY_KEY);
+  noteSignedIn();
 }
 
 function forgetCredentials() {
   for (const key of [CREDENTIALS_KEY, SESSION_KEY, EARLY_KEY]) sessionStorage.removeItem(key);
+  forgetSignedIn();
 }
 
 export const accountQuery = (client: JmapClient) =>
@@ -220,6 +235,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(() => {
     // A tab whose credentials were already dropped by another tab's sign-out has none to end.
     if (shared.current) openTabs.current?.announceSignOut();
+    // For the tabs that cannot hear it now (in history, reloaded later): sign-out-mark.ts.
+    markSignOut();
     endSession();
   }, [endSession]);
 
@@ -293,7 +310,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (hasUnsavedWork() || waiting.current.length > 0) {
       // Work on the page: like a 401, sign in over it. The secret goes at once, in memory too.
       forgetCredentials();
-      if (tabSignIn) client.setCredentials(tabSignIn.withoutSecret(client.credentials));
+      client.setCredentials(withoutSecret(client.credentials));
       setIsDropped(true);
       void reauthenticate();
       return;
@@ -336,6 +353,38 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       tabs?.close();
     };
   }, []);
+
+  // Shown again from the back/forward cache, or told by another tab's storage write: if some
+  // tab signed out meanwhile, this one signs out too (or, holding unsaved work, asks again
+  // over it), before anything is read with the old credentials (sign-out-mark.ts).
+  useEffect(() => {
+    const check = () => {
+      if (isSignedOutElsewhere()) onSignedOutElsewhere();
+    };
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) check();
+    };
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === SIGN_OUT_KEY || event.key === null) check();
+    };
+    window.addEventListener("pageshow", onPageShow);
+    window.addEventListener("storage", onStorage);
+    return () => {
+      window.removeEventListener("pageshow", onPageShow);
+      window.removeEventListener("storage", onStorage);
+    };
+  }, []);
+
+  // The session changed on the server (RFC 8620 §3.4): the permissions read with the old one
+  // may be stale too (an administrator granted or revoked some). Both are read again, so
+  // Create, checkboxes and Save follow the server without waiting for a refusal.
+  useEffect(() => {
+    if (!client) return;
+    return client.onSessionChange(() => {
+      void queryClient.invalidateQueries({ queryKey: accountQuery(client).queryKey });
+      void queryClient.invalidateQueries({ queryKey: sessionQuery(client).queryKey });
+    });
+  }, [client, queryClient]);
 
   const value = useMemo(
     () => ({ client, signIn, signOut, reauthenticate, isReauthenticating }),

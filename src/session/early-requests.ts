@@ -16,6 +16,7 @@
  * Authorization header, as the inline script is built from it (vite.config.ts).
  */
 import { authorizationHeader, type Credentials } from "../jmap/authorization";
+import { isSignedOutElsewhere } from "./sign-out-mark";
 
 /** sessionStorage keys of this page: the credentials, the JMAP session, the early requests. */
 export const CREDENTIALS_KEY = "stalwart-tls-strategies.credentials";
@@ -64,6 +65,8 @@ export function replayEarlyRequests(): void {
       sessionStorage.getItem(CREDENTIALS_KEY) ?? "null",
     );
     if (!record || !credentials || record.location !== currentLocation()) return;
+    // Some tab signed out since these credentials were taken: they are not to be used.
+    if (isSignedOutElsewhere()) return;
     const authorization = authorizationHeader(credentials);
     window.earlyRequests = record.requests.map((request) => {
       const response = fetch(request.url, {

@@ -1,3 +1,4 @@
+import "./pending-apply.css";
 import { Link } from "wouter";
 import { ShownText } from "../components/shown-text";
 import { type ObjectLink, useApply } from "./apply";
@@ -23,6 +24,58 @@ function PendingChangeText({ change }: { change: PendingChange }) {
         </span>
       ))}
     </>
+  );
+}
+
+/** Up to this many changes are listed one by one; more are summed up, the list one click away. */
+export const LISTED_CHANGES = 5;
+
+const KIND_WORDS: Record<PendingChange["kind"], string> = {
+  updated: "changed",
+  created: "created",
+  deleted: "deleted",
+  recreated: "deleted and created again",
+};
+
+/** "45 strategies deleted, 2 changed": the changes counted by kind, most frequent first. */
+export function summarizeChanges(changes: readonly PendingChange[]): string {
+  const counts = new Map<PendingChange["kind"], number>();
+  for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  const parts = [...counts].sort((a, b) => b[1] - a[1]);
+  return parts
+    .map(([kind, count], index) => {
+      const noun = index === 0 ? (count === 1 ? " strategy" : " strategies") : "";
+      return `${new Intl.NumberFormat("en").format(count)}${noun} ${KIND_WORDS[kind]}`;
+    })
+    .join(", ");
+}
+
+/**
+ * What is pending: each change while there are few; past LISTED_CHANGES, a one-line summary
+ * ("45 strategies deleted") with the whole list behind "Show all", so the notice never pushes
+ * the page it sits on below the fold.
+ */
+function PendingList({ changes }: { changes: readonly PendingChange[] }) {
+  const items = (
+    <ul className="pending-list">
+      {changes.map((change) => (
+        <li key={`${change.object}:${change.id}`}>
+          <PendingChangeText change={change} />
+        </li>
+      ))}
+    </ul>
+  );
+  if (changes.length <= LISTED_CHANGES) return items;
+  return (
+    <details className="pending-details">
+      <summary>
+        {summarizeChanges(changes)}{" "}
+        <span className="muted">
+          (show all {new Intl.NumberFormat("en").format(changes.length)})
+        </span>
+      </summary>
+      {items}
+    </details>
   );
 }
 
@@ -88,13 +141,7 @@ export function PendingApplyNotice({ objectLink }: { objectLink: ObjectLink }) {
             Stalwart keeps delivering with the previous settings until they are reloaded. Saved from
             this browser since its last apply:
           </p>
-          <ul className="pending-list">
-            {changes.map((change) => (
-              <li key={`${change.object}:${change.id}`}>
-                <PendingChangeText change={change} />
-              </li>
-            ))}
-          </ul>
+          <PendingList changes={changes} />
         </>
       ) : null}
       {isOnlyInThisTab ? (

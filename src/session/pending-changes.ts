@@ -122,6 +122,14 @@ if (typeof window !== "undefined") {
   });
 }
 
+/**
+ * Reads the stored lists again for every view of them: for a page shown again from the
+ * back/forward cache, which heard none of the `storage` events of the time it was away.
+ */
+export function refreshPendingState(): void {
+  notify();
+}
+
 function subscribe(listener: () => void) {
   listeners.add(listener);
   return () => listeners.delete(listener);

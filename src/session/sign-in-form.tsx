@@ -77,33 +77,38 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
 
   return (
     <form onSubmit={onSubmit} noValidate className="card">
-      <MethodChoice
-        value={method}
-        onChange={(next) => setValue("method", next, { shouldValidate: false })}
-      />
-      {method === "password" ? (
-        <>
-          <Field label="Username" error={errors.username?.message}>
-            {(control) => <input {...control} autoComplete="username" {...register("username")} />}
-          </Field>
-          <Field label="Password" error={errors.password?.message}>
+      {/* Locked while the server is asked: what is typed then would not be what signs in. */}
+      <fieldset className="plain-fieldset" disabled={isSubmitting}>
+        <MethodChoice
+          value={method}
+          onChange={(next) => setValue("method", next, { shouldValidate: false })}
+        />
+        {method === "password" ? (
+          <>
+            <Field label="Username" error={errors.username?.message}>
+              {(control) => (
+                <input {...control} autoComplete="username" {...register("username")} />
+              )}
+            </Field>
+            <Field label="Password" error={errors.password?.message}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="password"
+                  autoComplete="current-password"
+                  {...register("password")}
+                />
+              )}
+            </Field>
+          </>
+        ) : (
+          <Field label="API key" error={errors.apiKey?.message}>
             {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="current-password"
-                {...register("password")}
-              />
+              <input {...control} type="password" autoComplete="off" {...register("apiKey")} />
             )}
           </Field>
-        </>
-      ) : (
-        <Field label="API key" error={errors.apiKey?.message}>
-          {(control) => (
-            <input {...control} type="password" autoComplete="off" {...register("apiKey")} />
-          )}
-        </Field>
-      )}
+        )}
+      </fieldset>
       {failure ? <Notice tone="error">{failure}</Notice> : null}
       <div className="actions">
         <button

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import type { Credentials } from "../jmap/authorization";
+import { type Credentials, withoutSecret } from "../jmap/authorization";
 import {
   CHANNEL_NAME,
   connectToOpenTabs,
@@ -11,7 +11,6 @@ import {
   parseTabMessage,
   type TabEnvironment,
   type TabListener,
-  withoutSecret,
 } from "./tab-sign-in";
 
 // Node has BroadcastChannel (channels of one process hear each other, as tabs do), not Web

@@ -56,17 +56,6 @@ export function parseTabMessage(data: unknown): TabMessage | null {
   return parsed.success ? parsed.data : null;
 }
 
-/**
- * The same credentials with the secret (password or API key) blanked: what a tab keeps in
- * memory after another tab signed out while it held unsaved work. The username stays, to be
- * shown and offered again in the sign-in dialog; the server refuses the rest.
- */
-export function withoutSecret(credentials: Credentials): Credentials {
-  return credentials.kind === "basic"
-    ? { kind: "basic", username: credentials.username, password: "" }
-    : { kind: "bearer", token: "" };
-}
-
 // --- The browser APIs, narrowed to what is used, so tests can stand in for them -------------
 
 interface Channel {
@@ -86,6 +75,21 @@ export interface Locks {
   ): Promise<unknown>;
 }
 
+/**
+ * The page's `pagehide` and `pageshow` events (`window`): a page put into the back/forward
+ * cache lets go of its lock and channel, and takes them again when it is shown.
+ */
+export interface PageLifecycle {
+  addEventListener(
+    type: "pagehide" | "pageshow",
+    listener: (event: { persisted: boolean }) => void,
+  ): void;
+  removeEventListener(
+    type: "pagehide" | "pageshow",
+    listener: (event: { persisted: boolean }) => void,
+  ): void;
+}
+
 export interface TabEnvironment {
   /** Missing in old browsers: then no tab hears another, and each signs in on its own. */
   BroadcastChannel?: new (
@@ -93,6 +97,8 @@ export interface TabEnvironment {
   ) => Channel;
   /** Missing in old browsers and outside secure contexts: then new tabs never ask. */
   locks?: Locks;
+  /** Missing outside a browser. */
+  page?: PageLifecycle;
   answerTimeoutMs?: number;
 }
 
@@ -101,6 +107,33 @@ export function browserEnvironment(): TabEnvironment {
   return {
     BroadcastChannel: globalThis.BroadcastChannel,
     locks: typeof navigator === "undefined" ? undefined : navigator.locks,
+    page: typeof window === "undefined" ? undefined : window,
+  };
+}
+
+/**
+ * Runs `leave` when the page goes into the back/forward cache and `come back` when it is shown
+ * from it again; returns the function that stops listening. A page in that cache must hold
+ * no Web Lock another tab asks for, nor hear a BroadcastChannel message: Chrome then throws
+ * it out of the cache ("weblocks-contention"), and Back reloads it instead of showing it.
+ */
+function whileInHistory(
+  page: PageLifecycle | undefined,
+  leave: () => void,
+  comeBack: () => void,
+): () => void {
+  if (!page) return () => {};
+  const onHide = (event: { persisted: boolean }) => {
+    if (event.persisted) leave();
+  };
+  const onShow = (event: { persisted: boolean }) => {
+    if (event.persisted) comeBack();
+  };
+  page.addEventListener("pagehide", onHide);
+  page.addEventListener("pageshow", onShow);
+  return () => {
+    page.removeEventListener("pagehide", onHide);
+    page.removeEventListener("pageshow", onShow);
   };
 }
 
@@ -118,22 +151,35 @@ export async function isAnyTabSignedIn(locks: Locks | undefined): Promise<boolea
 
 /**
  * Holds the signed-in lock, shared with the other signed-in tabs, until the returned function
- * is called (or the tab closes). New tabs look for it before asking.
+ * is called (or the tab closes); let go while the page is in the back/forward cache, where it
+ * could not answer anyway. New tabs look for it before asking.
  */
-export function holdSignedInLock(locks: Locks | undefined = browserEnvironment().locks) {
+export function holdSignedInLock(
+  locks: Locks | undefined = browserEnvironment().locks,
+  page: PageLifecycle | undefined = browserEnvironment().page,
+) {
   if (!locks) return () => {};
-  const controller = new AbortController();
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  locks
-    .request(LOCK_NAME, { mode: "shared", signal: controller.signal }, () => held)
-    // Aborted before it was granted, or refused (opaque origin): nothing to release.
-    .catch(() => undefined);
+  let letGo = () => {};
+  const take = () => {
+    const controller = new AbortController();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    locks
+      .request(LOCK_NAME, { mode: "shared", signal: controller.signal }, () => held)
+      // Aborted before it was granted, or refused (opaque origin): nothing to release.
+      .catch(() => undefined);
+    letGo = () => {
+      controller.abort();
+      release();
+    };
+  };
+  take();
+  const stop = whileInHistory(page, () => letGo(), take);
   return () => {
-    controller.abort();
-    release();
+    stop();
+    letGo();
   };
 }
 
@@ -174,7 +220,12 @@ export function connectToOpenTabs(
   listener: TabListener,
   environment: TabEnvironment = browserEnvironment(),
 ): OpenTabs | null {
-  const { BroadcastChannel: Channel, locks, answerTimeoutMs = ANSWER_TIMEOUT_MS } = environment;
+  const {
+    BroadcastChannel: Channel,
+    locks,
+    page,
+    answerTimeoutMs = ANSWER_TIMEOUT_MS,
+  } = environment;
   if (!Channel) return null;
   let channel: Channel;
   try {
@@ -182,10 +233,12 @@ export function connectToOpenTabs(
   } catch {
     return null;
   }
+  /** The page is in the back/forward cache: its channel is closed until it is shown again. */
+  let isAway = false;
   const asking = new Map<string, (credentials: Credentials | null) => void>();
   let isClosed = false;
   const post = (message: TabMessage) => {
-    if (isClosed) return;
+    if (isClosed || isAway) return;
     try {
       channel.postMessage(message);
     } catch {
@@ -214,6 +267,26 @@ export function connectToOpenTabs(
     }
   };
   channel.addEventListener("message", onMessage);
+  // Away in the back/forward cache, the page hears nothing (a sign-out meanwhile is found by
+  // its mark when it is shown: sign-out-mark.ts); shown again, it listens on a new channel.
+  const stopWatching = whileInHistory(
+    page,
+    () => {
+      isAway = true;
+      channel.removeEventListener("message", onMessage);
+      channel.close();
+    },
+    () => {
+      if (isClosed) return;
+      try {
+        channel = new Channel(CHANNEL_NAME);
+        channel.addEventListener("message", onMessage);
+        isAway = false;
+      } catch {
+        // No channel again: this tab now hears no other, as in a browser without one.
+      }
+    },
+  );
 
   return {
     async askCredentials(onWaiting) {
@@ -240,6 +313,7 @@ export function connectToOpenTabs(
     close() {
       if (isClosed) return;
       isClosed = true;
+      stopWatching();
       channel.removeEventListener("message", onMessage);
       channel.close();
       for (const finish of [...asking.values()]) finish(null);

@@ -1,8 +1,11 @@
+import "../../components/findings.css";
+import "./bulk-delete.css";
 import { useId } from "react";
+import { TypeToConfirm } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { QuotedName, ShownText } from "../../components/shown-text";
 import { numbers, strategies } from "./counts";
-import type { DestroyOutcome, TlsUsage } from "./queries";
+import { type DestroyOutcome, type TlsUsage, usedNames } from "./queries";
 
 // Deleting selected strategies: the dialog's body and the report afterwards. Loaded when
 // something is selected, not with the list (issue 11).
@@ -18,16 +21,24 @@ export function BulkDeleteBody({
   selected,
   usage,
   progress,
+  typed,
+  onType,
 }: {
   selected: ReadonlyMap<string, string>;
   usage: TlsUsage | undefined;
   progress: { sent: number; total: number } | null;
+  /** What the admin typed to confirm each used strategy's deletion, by name. */
+  typed: Readonly<Record<string, string>>;
+  onType: (name: string, value: string) => void;
 }) {
+  const isOne = selected.size === 1;
+  const used = usedNames(selected, usage);
   return (
     <>
       <p>
-        These TLS strategies will be deleted. Delivery rules that pick one by name fall back to
-        Stalwart's built-in TLS defaults. This cannot be undone.
+        {isOne
+          ? "This TLS strategy will be deleted. Delivery rules that pick it by name fall back to Stalwart's built-in TLS defaults. This cannot be undone."
+          : "These TLS strategies will be deleted. Delivery rules that pick one by name fall back to Stalwart's built-in TLS defaults. This cannot be undone."}
       </p>
       <ul className="name-list">
         {[...selected].map(([id, name]) => (
@@ -36,20 +47,22 @@ export function BulkDeleteBody({
           </li>
         ))}
       </ul>
-      {[...selected.values()].some((name) => usage?.isKnown && usage.names.has(name)) ? (
-        <p className="finding finding-warning">
-          <strong>Warning: </strong>the outbound strategy picks{" "}
-          {[...selected.values()]
-            .filter((name) => usage?.isKnown && usage.names.has(name))
-            .map((name, index) => (
+      {used.length > 0 ? (
+        <>
+          <p className="finding finding-warning">
+            <strong>Warning: </strong>the outbound strategy picks{" "}
+            {used.map((name, index) => (
               <span key={name}>
                 {index > 0 ? ", " : ""}
                 <QuotedName name={name} />
               </span>
             ))}{" "}
-          by name. Once deleted, delivery that would use them silently falls back to Stalwart's
-          built-in TLS defaults.
-        </p>
+            by name. Once deleted, delivery that would use {used.length === 1 ? "it" : "them"}{" "}
+            silently falls back to Stalwart's built-in TLS defaults, on every message it picks{" "}
+            {used.length === 1 ? "it" : "them"} for.
+          </p>
+          <TypeToConfirm names={used} typed={typed} onType={onType} />
+        </>
       ) : null}
       {progress && progress.total > 0 ? <DeleteProgress {...progress} /> : null}
     </>

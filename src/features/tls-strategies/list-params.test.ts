@@ -86,4 +86,17 @@ describe("list view in the URL", () => {
       search: "",
     });
   });
+
+  test.each(["x%50", "100%", "a+b", "two words", "café", "日本 relay", "%2F%25+ é"])(
+    "a search round-trips through the URL decoded once: %j",
+    (search) => {
+      const url = listSearch({ page: 1, size: 25, sort: "name-asc", search });
+      expect(parseListView(new URLSearchParams(url)).search).toBe(search);
+    },
+  );
+
+  test("spaces at either end of a search are not searched for", () => {
+    expect(parseListView(new URLSearchParams("q=default%20")).search).toBe("default");
+    expect(parseListView(new URLSearchParams("q=+de+")).search).toBe("de");
+  });
 });

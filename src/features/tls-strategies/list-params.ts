@@ -31,7 +31,8 @@ export function parseListView(params: URLSearchParams): ListView {
     page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
     size: (PAGE_SIZES as readonly number[]).includes(size) ? (size as PageSize) : DEFAULT_PAGE_SIZE,
     sort: sort !== null && sort in SORTS ? (sort as SortKey) : DEFAULT_SORT,
-    search: params.get("q") ?? "",
+    // Spaces at either end are never searched for (a pasted "default " finds "default").
+    search: (params.get("q") ?? "").trim(),
   };
 }
 

@@ -3,15 +3,15 @@ import type { JmapClient } from "../../jmap/client";
 import { SetObjectError } from "../../jmap/errors";
 import type { ReloadOutcome } from "../../session/reload-settings";
 import { differences, type TlsStrategyPatch } from "./changes";
-import {
-  knownReload,
-  type NewTlsStrategy,
-  type PageQuery,
-  pageKey,
-  useChangeEffects,
-} from "./queries";
+import { knownReload, type NewTlsStrategy, type PageQuery, useChangeEffects } from "./queries";
 import { FIELDS, type TlsStrategy } from "./schema";
-import { pendingValue, reflectChange, setThenRefresh, valuesInWords } from "./send-changes";
+import {
+  pendingValue,
+  reflectChange,
+  setThenRefresh,
+  showRefreshed,
+  valuesInWords,
+} from "./send-changes";
 
 // Creating and updating a strategy: only the form's pages use them, so they load with the
 // form, not with the list (issue 11). Deleting stays in queries.ts: the list deletes too.
@@ -46,7 +46,7 @@ export function useCreateTlsStrategy(client: JmapClient) {
       const answer = answers[0];
       const created = answer && "result" in answer ? answer.result.created?.new : undefined;
       if (!created) {
-        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        showRefreshed(queryClient, refreshed);
         await effects.notSaved(reload, mark);
         if (answer && "error" in answer) throw answer.error;
         throw new SetObjectError(
@@ -106,7 +106,7 @@ export function useUpdateTlsStrategy(client: JmapClient) {
       );
       const answer = answers[0];
       if (!(answer && "result" in answer && answer.result.updated && id in answer.result.updated)) {
-        if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+        showRefreshed(queryClient, refreshed);
         await effects.notSaved(reload, mark);
         if (answer && "error" in answer) throw answer.error;
         throw new SetObjectError(

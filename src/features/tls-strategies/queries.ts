@@ -35,6 +35,12 @@ const getResponseSchema = z.looseObject({
 
 export type PageQuery = PageView;
 
+/** Every stored name by id, and for each strategy whose name looks like others', those names. */
+export interface StoredNames {
+  names: ReadonlyMap<string, string>;
+  lookalikes: ReadonlyMap<string, string[]>;
+}
+
 /**
  * One page of the list as two calls for one request: the query and a /get of its ids by
  * result reference (shared wire reference §6–7). Always with position and calculateTotal.
@@ -105,6 +111,27 @@ export const tlsStrategyQueries = {
         return responses.get("q", queryResponseSchema).ids[0] ?? null;
       },
       staleTime: 5_000,
+    }),
+  /**
+   * Every stored strategy's name (id → name), and which of them look alike
+   * (name-lookalike.ts): for refusing a new look-alike name and marking stored ones in the
+   * list. All of them, in as few requests as the limits allow (matching-names.ts); kept up
+   * to date by this page's own changes (send-changes.ts), read again after a minute.
+   */
+  allNamesKey: () => ["tls-strategy-names"] as const,
+  allNames: (client: JmapClient) =>
+    queryOptions({
+      queryKey: tlsStrategyQueries.allNamesKey(),
+      queryFn: async (): Promise<StoredNames> => {
+        const [{ fetchMatchingNames }, { lookalikeGroups }] = await Promise.all([
+          import("./matching-names"),
+          import("./name-lookalike"),
+        ]);
+        const names = await fetchMatchingNames(client, { search: "", sort: "name-asc" });
+        return { names, lookalikes: lookalikeGroups(names) };
+      },
+      staleTime: 60_000,
+      refetchOnWindowFocus: false,
     }),
   detailKey: (id: string) => ["tls-strategies", "detail", id],
   detail: (client: JmapClient, id: string) =>
@@ -276,6 +303,15 @@ export function quotedNames(values: string[]): Set<string> {
     }
   }
   return names;
+}
+
+/** The names among `selected` (id → name) that the outbound strategy's `tls` rule names. */
+export function usedNames(
+  selected: ReadonlyMap<string, string>,
+  usage: TlsUsage | undefined,
+): string[] {
+  if (!usage?.isKnown) return [];
+  return [...new Set([...selected.values()].filter((name) => usage.names.has(name)))];
 }
 
 export const outboundQueries = {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { formatDuration } from "./duration";
 import { STRATEGY_DEFAULTS } from "./schema";
 import {
   anchorField,
@@ -109,12 +110,33 @@ describe("security review: one test per rule", () => {
     ["tlsTimeout", 4_999, /under 5s/],
     ["tlsTimeout", 3_600_001, /over 1h/],
     ["mtaStsTimeout", 500, /under 5s: a policy that is not fetched in time counts as missing/],
-    ["mtaStsTimeout", 172_800_000, /over 1h/],
+    ["mtaStsTimeout", 7_200_000, /over 1h/],
+    ["mtaStsTimeout", 86_400_000, /1d, over 1h/],
   ] as const)("%s of %d ms is an unusual-timeout warning", (field, ms, message) => {
     expect(only({ [field]: ms }, `${field}-unusual`)).toMatchObject({
       severity: "warning",
       message: expect.stringMatching(message),
     });
+  });
+
+  test.each([
+    ["tlsTimeout", 86_400_001],
+    ["mtaStsTimeout", 100_000 * 86_400_000],
+    ["tlsTimeout", 2 ** 53 - 1],
+  ] as const)("%s of %d ms, over a day, is an error that names the value", (field, ms) => {
+    const finding = only({ [field]: ms }, `${field}-absurd`);
+    expect(finding).toMatchObject({ severity: "error", fields: [field] });
+    expect(finding?.message).toContain(formatDuration(ms));
+    expect(finding?.message).toMatch(/over a day/);
+  });
+
+  test("a timeout over a day is refused when a save introduces it, never when it was stored", () => {
+    const stored = { ...safe, tlsTimeout: 100_000 * 86_400_000 };
+    expect(reviewSave(stored, null, stored).blocking.map((f) => f.id)).toEqual([
+      "tlsTimeout-absurd",
+    ]);
+    const edited = { ...stored, startTls: "require" as const };
+    expect(reviewSave(edited, stored, edited).blocking).toEqual([]);
   });
 
   test("every setting that lowers protection from the defaults raises at least a warning", () => {

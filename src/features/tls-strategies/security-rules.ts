@@ -42,6 +42,8 @@ interface Rule {
 
 const MIN_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_MS = 3_600_000;
+/** Past a day no mail server waits: such a value is a slip of the unit (100000d for 100s). */
+export const ABSURD_TIMEOUT_MS = 86_400_000;
 
 /** "DANE", "MTA-STS", or both, for the policies set to Required. */
 const required = (values: SecurityValues) =>
@@ -66,10 +68,28 @@ function unusualTimeout(field: "tlsTimeout" | "mtaStsTimeout", tooShort: string)
       const ms = values[field];
       const label = FIELDS[field].label;
       if (ms < MIN_TIMEOUT_MS) return `${label} is ${formatDuration(ms)}, under 5s: ${tooShort}`;
-      if (ms > MAX_TIMEOUT_MS) {
+      if (ms > MAX_TIMEOUT_MS && ms <= ABSURD_TIMEOUT_MS) {
         return `${label} is ${formatDuration(ms)}, over 1h: a server that stalls holds a delivery attempt that long before it is retried; minutes are usual.`;
       }
       return null;
+    },
+  };
+}
+
+/**
+ * A timeout over a day is refused for a new value (an error blocks only what a save
+ * introduces, so a strategy stored with one through the API stays savable: never stricter
+ * than the server for what exists).
+ */
+function absurdTimeout(field: "tlsTimeout" | "mtaStsTimeout"): Rule {
+  return {
+    id: `${field}-absurd`,
+    severity: "error",
+    fields: [field],
+    check: (values) => {
+      const ms = values[field];
+      if (ms <= ABSURD_TIMEOUT_MS) return null;
+      return `${FIELDS[field].label} is ${formatDuration(ms)}, over a day: no mail server waits that long, so this is most likely a slip of the unit. Use at most 1d (minutes are usual).`;
     },
   };
 }
@@ -157,6 +177,8 @@ export const RULES: Rule[] = [
     "mtaStsTimeout",
     "a policy that is not fetched in time counts as missing, so a domain's demand for TLS can be skipped (with MTA-STS Optional) or its mail deferred (with MTA-STS Required).",
   ),
+  absurdTimeout("tlsTimeout"),
+  absurdTimeout("mtaStsTimeout"),
 ];
 
 export function reviewSecurity(values: SecurityValues): Finding[] {

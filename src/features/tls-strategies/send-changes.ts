@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import type { JmapClient, MethodCall, MethodResponses } from "../../jmap/client";
 import { MethodError } from "../../jmap/errors";
 import type { SetError } from "../../jmap/protocol";
+import { writeAfterChange } from "../../jmap/query-cache";
 import {
   type ReloadOutcome,
   readReloadOutcome,
@@ -26,9 +27,11 @@ import {
   pageKey,
   readPage,
   SET,
+  type StoredNames,
   tlsStrategyQueries,
   type useChangeEffects,
 } from "./queries";
+import { lookalikeGroups } from "./name-lookalike";
 import { FIELDS, type TlsStrategy } from "./schema";
 
 // What a change runs once it is sent: the /set calls, reading their answers, and making
@@ -67,6 +70,20 @@ export function reflectChange(
   refreshed?: { view: PageView; page: TlsStrategyPage },
   { refetch = true }: { refetch?: boolean } = {},
 ) {
+  writeAfterChange(queryClient, CHANGE_KEYS, () =>
+    writeChange(queryClient, change, refreshed, refetch),
+  );
+}
+
+/** What a change of strategies makes stale: every read of strategies (lists, details, names). */
+const CHANGE_KEYS = [tlsStrategyQueries.all(), tlsStrategyQueries.allNamesKey()];
+
+function writeChange(
+  queryClient: QueryClient,
+  change: CacheChange,
+  refreshed: { view: PageView; page: TlsStrategyPage } | undefined,
+  refetch: boolean,
+) {
   const named = (ids: string[] = []) =>
     ids.map((id) => ({ id, name: cachedName(queryClient, id) }));
   const destroyed = named(change.destroyed);
@@ -90,6 +107,14 @@ export function reflectChange(
     queryClient.setQueryData(tlsStrategyQueries.detailKey(strategy.id), strategy);
     queryClient.setQueryData(tlsStrategyQueries.byNameKey(strategy.name), strategy.id);
   }
+  // Every name, and which look alike: what this change added and removed, without a refetch.
+  queryClient.setQueryData<StoredNames>(tlsStrategyQueries.allNamesKey(), (stored) => {
+    if (!stored) return stored;
+    const names = new Map(stored.names);
+    for (const { id } of [...destroyed, ...gone]) names.delete(id);
+    for (const strategy of change.created ?? []) names.set(strategy.id, strategy.name);
+    return { names, lookalikes: lookalikeGroups(names) };
+  });
   // Stale, not refetched now: the page shown next comes along with the change.
   if (refetch) {
     void queryClient.invalidateQueries({
@@ -98,6 +123,20 @@ export function reflectChange(
     });
   }
   if (refreshed) queryClient.setQueryData(pageKey(refreshed.view), refreshed.page);
+}
+
+/**
+ * The list page read in the same request as a change that failed: what the server holds now,
+ * written after stopping the reads that left before it.
+ */
+export function showRefreshed(
+  queryClient: QueryClient,
+  refreshed: { view: PageView; page: TlsStrategyPage } | undefined,
+) {
+  if (!refreshed) return;
+  writeAfterChange(queryClient, CHANGE_KEYS, () =>
+    queryClient.setQueryData(pageKey(refreshed.view), refreshed.page),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { useLocation, useSearchParams } from "wouter";
+import { useLocation } from "wouter";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName } from "../../components/shown-text";
 import { ViewHeader } from "../../components/view-heading";
@@ -8,6 +8,7 @@ import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useJmapClient } from "../../session/auth";
 import { usePermissions } from "../../session/permissions";
+import { useUrlSearchParams } from "../../session/url-search";
 import { differences, type StrategyValues } from "./changes";
 import { useLeaveWith } from "./flash";
 import { lastListView } from "./last-list-view";
@@ -22,7 +23,7 @@ const DEFAULTS: StrategyValues = { name: "", ...STRATEGY_DEFAULTS };
 export function TlsStrategyCreatePage() {
   const client = useJmapClient();
   const [, _navigate] = useLocation();
-  const [searchParams] = useSearchParams();
+  const searchParams = useUrlSearchParams();
   const create = useCreateTlsStrategy(client);
   const permissions = usePermissions();
   // "Duplicate" opens this page with ?from=<id>: the form starts from that strategy's values.

@@ -2,8 +2,10 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
+import { TypeToConfirm } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName, ShownText } from "../../components/shown-text";
+import { isTypedName } from "../../components/typed-name";
 import { ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
@@ -172,6 +174,8 @@ function EditStrategy({
   const destroy = useDestroyTlsStrategies(client);
   const form = useRef<FormControl>(null);
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
+  // A strategy delivery uses is deleted only once its name is typed (TypeToConfirm).
+  const [typedName, setTypedName] = useState<Record<string, string>>({});
   const [clashes, setClashes] = useState<{
     items: Clash[];
     theirs: Change[];
@@ -323,7 +327,9 @@ function EditStrategy({
       let hasAsked = false;
       if (found.length > 0) {
         hasAsked = true;
-        const answer = await askClashes(found, theirsKept(applyPatch(current, mine)));
+        const answer = await submission.whileAsking(
+          askClashes(found, theirsKept(applyPatch(current, mine))),
+        );
         if (answer === null) return;
         patch = Object.fromEntries(
           Object.entries(mine).filter(([key]) => answer[key] !== "theirs"),
@@ -504,6 +510,7 @@ function EditStrategy({
               className="button button-danger"
               onClick={() => {
                 destroy.reset();
+                setTypedName({});
                 setIsConfirmingDelete(true);
               }}
             >
@@ -523,6 +530,7 @@ function EditStrategy({
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
+        isConfirmBlocked={isUsed && !isTypedName(typedName[loaded.name], loaded.name)}
         error={destroyError}
         onCancel={() => setIsConfirmingDelete(false)}
         onConfirm={() =>
@@ -541,11 +549,19 @@ function EditStrategy({
         }
       >
         {isUsed ? (
-          <p className="finding finding-warning">
-            <strong>Warning: </strong>the outbound strategy picks <QuotedName name={loaded.name} />{" "}
-            by name. Once it is deleted, delivery that would use it silently falls back to
-            Stalwart's built-in TLS defaults.
-          </p>
+          <>
+            <p className="finding finding-warning">
+              <strong>Warning: </strong>the outbound strategy picks{" "}
+              <QuotedName name={loaded.name} /> by name. Once it is deleted, delivery that would use
+              it silently falls back to Stalwart's built-in TLS defaults, on every message it picks
+              it for.
+            </p>
+            <TypeToConfirm
+              names={[loaded.name]}
+              typed={typedName}
+              onType={(name, value) => setTypedName({ [name]: value })}
+            />
+          </>
         ) : null}
         <p>
           The TLS strategy <QuotedName name={loaded.name} /> will be deleted. This cannot be undone.

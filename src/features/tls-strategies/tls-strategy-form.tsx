@@ -1,6 +1,7 @@
+import "../../components/findings.css";
 import { zodResolver } from "@hookform/resolvers/zod";
 import "./form.css";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type Path, useForm } from "react-hook-form";
 import { Link } from "wouter";
@@ -35,6 +36,7 @@ import {
   toFormValues,
 } from "./form-schema";
 import { lastListPath } from "./last-list-view";
+import { describeLookalike, findLookalike, type Lookalike } from "./name-lookalike";
 import { editPath } from "./paths";
 import { tlsStrategyQueries } from "./queries";
 import { FIELDS, POLICY_LABELS, STRATEGY_DEFAULTS } from "./schema";
@@ -86,6 +88,11 @@ export interface Submission {
   seen: SecurityValues;
   /** Asks the admin to confirm; resolves true to go on. */
   confirm: (request: ConfirmRequest) => Promise<boolean>;
+  /**
+   * For a question the page asks in a dialog of its own (which value to keep): while it is
+   * open, the form says it is waiting for an answer, not "Saving…".
+   */
+  whileAsking: <T>(question: Promise<T>) => Promise<T>;
 }
 
 /** Why a save did not go out, shown in the form (the page decides, after its own checks). */
@@ -158,6 +165,8 @@ export function TlsStrategyForm({
   const [confirmation, setConfirmation] = useState<
     (ConfirmRequest & { resolve: (isConfirmed: boolean) => void }) | null
   >(null);
+  // How many questions of this save are open (a confirmation, which value to keep).
+  const [questionsOpen, setQuestionsOpen] = useState(0);
   const {
     register,
     handleSubmit,
@@ -216,6 +225,17 @@ export function TlsStrategyForm({
     enabled: !isEdit && nameProblem(checkedName) === null,
   });
   const takenBy = !isEdit && nameCheck.data && checkedName === typedName ? nameCheck.data : null;
+  // A name that only looks like another (another Unicode form, capitals, look-alike letters)
+  // is refused too, naming the one it looks like (name-lookalike.ts): Stalwart would keep
+  // them apart, but an admin reading the list could not.
+  const queryClient = useQueryClient();
+  const storedNames = useQuery({ ...tlsStrategyQueries.allNames(client), enabled: !isEdit });
+  const [lookalikeOf, setLookalikeOf] = useState<Lookalike | null>(null);
+  const typedLookalike =
+    !isEdit && storedNames.data && checkedName === typedName && nameProblem(typedName) === null
+      ? findLookalike(typedName, storedNames.data.names)
+      : null;
+  const shownLookalike = lookalikeOf ?? typedLookalike;
 
   // --- The security review, live, from what the form holds now.
   const seen = securityValues(applyPatch(baseline, comparison.patch));
@@ -225,16 +245,24 @@ export function TlsStrategyForm({
   );
   const findingsOf = (field: SecurityField) => findings.filter((f) => f.fields.includes(field));
 
+  const whileAsking = <T,>(question: Promise<T>): Promise<T> => {
+    setQuestionsOpen((open) => open + 1);
+    return question.finally(() => setQuestionsOpen((open) => open - 1));
+  };
   const confirm = (request: ConfirmRequest) =>
-    new Promise<boolean>((resolve) => setConfirmation({ ...request, resolve })).finally(() =>
-      setConfirmation(null),
+    whileAsking(
+      new Promise<boolean>((resolve) => setConfirmation({ ...request, resolve })).finally(() =>
+        setConfirmation(null),
+      ),
     );
 
-  const save = async (submission: Omit<Submission, "confirm">) => {
+  const save = async (submission: Omit<Submission, "confirm" | "whileAsking">) => {
     setProblem(null);
     setConflict(null);
     try {
-      const outcome = await withReauthentication(() => onSubmit({ ...submission, confirm }));
+      const outcome = await withReauthentication(() =>
+        onSubmit({ ...submission, confirm, whileAsking }),
+      );
       if (outcome?.kind === "blocked") {
         setProblem(outcome);
         // Read first: why it was refused. The fields above show the same finding.
@@ -288,6 +316,11 @@ export function TlsStrategyForm({
   // Which button sent the form: Enter in a field is Save, the first submit button.
   const intent = useRef<Submission["intent"]>("save");
   const [savingWith, setSavingWith] = useState<Submission["intent"]>("save");
+  // While a save runs, from the click until the server's last answer (questions included),
+  // the fields are locked: what is typed then could be neither sent nor kept, so it cannot
+  // be typed (issue 16 §1). "Saving…" shows only while the server is being asked.
+  const isLocked = isSubmitting;
+  const isSending = isSubmitting && questionsOpen === 0;
   const submit = handleSubmit(async (values) => {
     setProblem(null);
     setSavingWith(intent.current);
@@ -295,6 +328,19 @@ export function TlsStrategyForm({
       setConflict({ name: values.name, id: takenBy });
       setError("name", { type: "server", message: "" }, { shouldFocus: true });
       return;
+    }
+    if (!isEdit) {
+      // Checked again at the click, against every name, even if typing outran the check. A
+      // failed read leaves it to the server's own check of the exact name.
+      const stored = await queryClient
+        .fetchQuery(tlsStrategyQueries.allNames(client))
+        .catch(() => null);
+      const found = stored ? findLookalike(values.name, stored.names) : null;
+      if (found) {
+        setLookalikeOf(found);
+        setError("name", { type: "server", message: "" }, { shouldFocus: true });
+        return;
+      }
     }
     await save({ intent: intent.current, values, comparison, seen });
   });
@@ -310,7 +356,8 @@ export function TlsStrategyForm({
     if (isDefault || isReadOnly) return null;
     return (
       // Named by its text, not aria-label: an aria-label would label it to `getByLabel`, so
-      // "DANE" would find this button as well as the DANE select (issue 10 §2).
+      // "DANE" would find this button as well as the DANE select (issue 10 §2). All of the
+      // text is visible: the name a voice-control user says is the one on screen (WCAG 2.5.3).
       <button
         type="button"
         className="link-button"
@@ -324,7 +371,7 @@ export function TlsStrategyForm({
           setFocus(name as FieldName);
         }}
       >
-        Reset<span className="visually-hidden"> {FIELDS[name].label}</span> to default
+        Reset {FIELDS[name].label} to default
       </button>
     );
   };
@@ -373,7 +420,9 @@ export function TlsStrategyForm({
   const nameDetail = isEdit ? (
     revealed(input.name, "name")
   ) : !takenBy &&
+    !shownLookalike &&
     nameCheck.data === null &&
+    storedNames.data &&
     checkedName === typedName &&
     nameProblem(typedName) === null ? (
     <>
@@ -386,6 +435,16 @@ export function TlsStrategyForm({
       A strategy named “<ShownText text={shownConflict.name} />” already exists.{" "}
       <Link href={editPath(shownConflict.id)}>
         Open “<ShownText text={shownConflict.name} />”
+      </Link>
+    </>
+  ) : shownLookalike ? (
+    <>
+      “<ShownText text={typedName} />” looks the same as the existing strategy “
+      <ShownText text={shownLookalike.name} />
+      ”: {describeLookalike(shownLookalike.reason)}. Stalwart would keep the two apart, but no one
+      reading the list could. Choose another name.{" "}
+      <Link href={editPath(shownLookalike.id)}>
+        Open “<ShownText text={shownLookalike.name} />”
       </Link>
     </>
   ) : (
@@ -449,8 +508,8 @@ export function TlsStrategyForm({
     .join(" ");
 
   return (
-    <form onSubmit={submit} noValidate className="form">
-      <fieldset className="card">
+    <form onSubmit={submit} noValidate className="form" aria-busy={isSending}>
+      <fieldset className="card" disabled={isLocked}>
         <legend>TLS Strategy</legend>
         <Field
           label={FIELDS.name.label}
@@ -466,7 +525,12 @@ export function TlsStrategyForm({
               readOnly={isEdit || isReadOnly}
               autoComplete="off"
               spellCheck={false}
-              {...register("name", { onChange: () => setConflict(null) })}
+              {...register("name", {
+                onChange: () => {
+                  setConflict(null);
+                  setLookalikeOf(null);
+                },
+              })}
             />
           )}
         </Field>
@@ -487,7 +551,7 @@ export function TlsStrategyForm({
         </Field>
       </fieldset>
 
-      <fieldset className="card">
+      <fieldset className="card" disabled={isLocked}>
         <legend>Security Requirements</legend>
         {policySelect("dane")}
         {policySelect("mtaSts")}
@@ -519,7 +583,7 @@ export function TlsStrategyForm({
         </div>
       </fieldset>
 
-      <fieldset className="card">
+      <fieldset className="card" disabled={isLocked}>
         <legend>Timeouts</legend>
         {durationInput("tlsTimeout")}
         {durationInput("mtaStsTimeout")}
@@ -569,7 +633,7 @@ export function TlsStrategyForm({
               intent.current = "save";
             }}
           >
-            {isSubmitting && savingWith === "save"
+            {isSending && savingWith === "save"
               ? isEdit
                 ? "Saving…"
                 : "Creating…"
@@ -588,9 +652,12 @@ export function TlsStrategyForm({
               intent.current = "apply";
             }}
           >
-            {isSubmitting && savingWith === "apply" ? "Saving and applying…" : "Save and apply"}
+            {isSending && savingWith === "apply" ? "Saving and applying…" : "Save and apply"}
           </button>
         )}
+        {isSending ? (
+          <span className="muted">The fields are locked until the server answers.</span>
+        ) : null}
         <Link href={lastListPath()} className="button">
           {isReadOnly ? "Back to the list" : "Cancel"}
         </Link>

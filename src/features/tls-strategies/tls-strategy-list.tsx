@@ -1,10 +1,19 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, Suspense, useEffect, useId, useRef, useState } from "react";
-import { Link, useLocation, useSearch } from "wouter";
+import {
+  type FocusEvent,
+  type ReactNode,
+  Suspense,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
+import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Notice } from "../../components/notice";
 import { preloadable, preloadedComponent } from "../../components/preloadable";
-import { revealHidden, ShownText, shownText } from "../../components/shown-text";
+import { QuotedName, revealHidden, ShownText, shownText } from "../../components/shown-text";
+import { isTypedName } from "../../components/typed-name";
 import { focusViewHeading, ViewHeader } from "../../components/view-heading";
 import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
@@ -15,6 +24,7 @@ import { followInAppLink } from "../../session/in-app-link";
 import { useWorkInProgress } from "../../session/navigation-guard";
 import { usePendingChanges } from "../../session/pending-changes";
 import { usePermissions } from "../../session/permissions";
+import { useUrlSearch } from "../../session/url-search";
 import { numbers, strategies } from "./counts";
 import { formatDuration } from "./duration";
 import { rememberListView } from "./last-list-view";
@@ -36,6 +46,7 @@ import {
   preloadChangeCode,
   tlsStrategyQueries,
   useDestroyTlsStrategies,
+  usedNames,
 } from "./queries";
 import { useEditPageRehearsal } from "./rehearsal";
 import {
@@ -72,10 +83,10 @@ function useListView(): [
   ListView,
   (next: Partial<ListView>, options?: { replace?: boolean }) => void,
 ] {
-  const search = useSearch();
+  const search = useUrlSearch();
   const [, navigate] = useLocation();
   const view = parseListView(new URLSearchParams(search));
-  useEffect(() => rememberListView(search === "" ? "" : `?${search}`), [search]);
+  useEffect(() => rememberListView(search), [search]);
   const setView = (next: Partial<ListView>, options: { replace?: boolean } = {}) => {
     navigate(LIST_PATH + listSearch({ ...view, ...next }), { replace: options.replace ?? false });
   };
@@ -146,6 +157,22 @@ function StrategyList() {
     placeholderData: keepPreviousData,
   });
   const destroy = useDestroyTlsStrategies(client);
+  // Which stored names look like others (name-lookalike.ts): read in the background once the
+  // rows are on screen, never before them.
+  const [isSettled, setIsSettled] = useState(false);
+  useEffect(() => {
+    let idle = 0;
+    const timer = setTimeout(() => {
+      idle = window.requestIdleCallback?.(() => setIsSettled(true), { timeout: 3_000 }) ?? 0;
+      if (!idle) setIsSettled(true);
+    }, 1_500);
+    return () => {
+      clearTimeout(timer);
+      if (idle) window.cancelIdleCallback(idle);
+    };
+  }, []);
+  const lookalikes = useQuery({ ...tlsStrategyQueries.allNames(client), enabled: isSettled }).data
+    ?.lookalikes;
 
   const [searchText, setSearchText] = useState(view.search);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
@@ -156,6 +183,8 @@ function StrategyList() {
     if (hasSelection) void bulkDelete.preload().catch(() => undefined);
   }, [hasSelection]);
   const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
+  // The names of used strategies typed to confirm their deletion; empty each time it opens.
+  const [typed, setTyped] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [isSelectingAll, setIsSelectingAll] = useState(false);
   const [selectAllError, setSelectAllError] = useState<string | null>(null);
@@ -179,17 +208,19 @@ function StrategyList() {
   // Typing searches after a pause; each keystroke does not become a request.
   const setViewRef = useRef(setView);
   setViewRef.current = setView;
+  // Spaces at either end are not searched for: a pasted "default " still finds "default".
+  const wantedSearch = searchText.trim();
   useEffect(() => {
-    if (searchText === view.search) return;
+    if (wantedSearch === view.search) return;
     const timer = setTimeout(() => {
-      lastUrlSearch.current = searchText;
-      setViewRef.current({ search: searchText, page: 1 }, { replace: true });
+      lastUrlSearch.current = wantedSearch;
+      setViewRef.current({ search: wantedSearch, page: 1 }, { replace: true });
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [searchText, view.search]);
+  }, [wantedSearch, view.search]);
 
   // A selection, or a search typed but not yet run, is work an expired sign-in must not end.
-  useWorkInProgress(selected.size > 0 || searchText !== view.search);
+  useWorkInProgress(selected.size > 0 || wantedSearch !== view.search);
 
   const data = list.data;
   const pageCount = data ? Math.max(1, Math.ceil(data.total / view.size)) : 1;
@@ -373,7 +404,8 @@ function StrategyList() {
         </div>
       </div>
       <p id="strategy-search-help" className="field-help list-help">
-        Search finds names that start with what you type (case-sensitive); Escape clears it.
+        Search finds names that start with what you type (case-sensitive; spaces at either end are
+        ignored); Escape clears it.
         {permissions.canReloadSettings ? (
           <span id="reload-settings-help">
             {" "}
@@ -434,9 +466,11 @@ function StrategyList() {
                 ? `Showing ${numbers.format(first)}–${numbers.format(last)} of ${strategies(data.total)}`
                 : strategies(data.total)}
             </p>
-            <a className="skip-link" href="#pagination">
-              Skip to pagination
-            </a>
+            {selected.size > 0 ? (
+              <a className="skip-link" href="#pagination">
+                Skip to pagination
+              </a>
+            ) : null}
             {permissions.canDestroy ? (
               <div className="bulk-actions">
                 {selected.size > 0 ? (
@@ -471,21 +505,23 @@ function StrategyList() {
                     Clear selection
                   </button>
                 ) : null}
-                <button
-                  type="button"
-                  className="button button-danger bulk-delete"
-                  disabled={selected.size === 0}
-                  onClick={() => {
-                    destroy.reset();
-                    clearAnnouncement();
-                    setIsConfirmingDelete(true);
-                    // While the admin reads the dialog: the delete then sends only itself.
-                    preloadSaveCode();
-                    preloadChangeCode();
-                  }}
-                >
-                  Delete selected ({numbers.format(selected.size)})
-                </button>
+                {selected.size > 0 ? (
+                  <button
+                    type="button"
+                    className="button button-danger bulk-delete"
+                    onClick={() => {
+                      destroy.reset();
+                      clearAnnouncement();
+                      setTyped({});
+                      setIsConfirmingDelete(true);
+                      // While the admin reads the dialog: the delete then sends only itself.
+                      preloadSaveCode();
+                      preloadChangeCode();
+                    }}
+                  >
+                    Delete selected ({numbers.format(selected.size)})
+                  </button>
+                ) : null}
               </div>
             ) : null}
           </div>
@@ -539,6 +575,7 @@ function StrategyList() {
                     canDuplicate={permissions.canCreate}
                     isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
                     isNotApplied={notApplied.has(strategy.id)}
+                    lookalikes={lookalikes?.get(strategy.id)}
                     onRehearse={rehearsal.rehearse}
                   />
                 ))}
@@ -575,10 +612,21 @@ function StrategyList() {
 
       <ConfirmDialog
         isOpen={isConfirmingDelete}
-        title={`Delete ${strategies(selected.size)}?`}
+        title={
+          selected.size === 1 ? (
+            <>
+              Delete <QuotedName name={[...selected.values()][0] ?? ""} />?
+            </>
+          ) : (
+            `Delete ${strategies(selected.size)}?`
+          )
+        }
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
+        isConfirmBlocked={usedNames(selected, usage).some(
+          (name) => !isTypedName(typed[name], name),
+        )}
         error={
           destroy.isError
             ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
@@ -589,7 +637,13 @@ function StrategyList() {
       >
         {isConfirmingDelete ? (
           <Suspense fallback={null}>
-            <BulkDeleteBody selected={selected} usage={usage} progress={progress} />
+            <BulkDeleteBody
+              selected={selected}
+              usage={usage}
+              progress={progress}
+              typed={typed}
+              onType={(name, value) => setTyped((current) => ({ ...current, [name]: value }))}
+            />
           </Suspense>
         ) : null}
       </ConfirmDialog>
@@ -605,6 +659,7 @@ function StrategyRow({
   canDuplicate,
   isUsed,
   isNotApplied,
+  lookalikes,
   onRehearse,
 }: {
   strategy: TlsStrategy;
@@ -614,6 +669,8 @@ function StrategyRow({
   canDuplicate: boolean;
   isUsed: boolean;
   isNotApplied: boolean;
+  /** The names of other stored strategies that look like this one's. */
+  lookalikes: string[] | undefined;
   /** The pointer rests on, or presses, the name: render its edit page in rehearsal. */
   onRehearse: (id: string) => void;
 }) {
@@ -647,7 +704,12 @@ function StrategyRow({
           <dt key={`${key}-name`} className={className}>
             {label}
           </dt>,
-          <dd key={`${key}-value`} className={className}>
+          // A value cut short by its column (an absurd timeout) is whole in its title.
+          <dd
+            key={`${key}-value`}
+            className={className}
+            title={typeof value === "string" ? value : undefined}
+          >
             {value}
           </dd>,
         ];
@@ -660,7 +722,7 @@ function StrategyRow({
     "Refused"
   );
   return (
-    <tr className="strategy-row">
+    <tr className="strategy-row" onFocus={markTruncated}>
       {onToggle ? (
         <td className="cell-select">
           <input
@@ -671,7 +733,15 @@ function StrategyRow({
           />
         </td>
       ) : null}
-      <th scope="row" className="cell-strategy">
+      <th
+        scope="row"
+        className="cell-strategy"
+        data-full={
+          strategy.description === null
+            ? revealHidden(strategy.name)
+            : `${revealHidden(strategy.name)}\n${revealHidden(strategy.description, "text")}`
+        }
+      >
         <a
           href={editPath(strategy.id)}
           onClick={followInAppLink}
@@ -683,7 +753,7 @@ function StrategyRow({
           {shownText(strategy.name)}
         </a>
         {strategy.description === null ? null : (
-          <span className="strategy-description" title={strategy.description}>
+          <span className="strategy-description" title={revealHidden(strategy.description, "text")}>
             {shownText(strategy.description, "text")}
           </span>
         )}
@@ -691,6 +761,7 @@ function StrategyRow({
           differences: [...differs].map((key) => FIELDS[key].label),
           isUsed,
           isNotApplied,
+          lookalikes,
         })}
       </th>
       <td className="cell-security">
@@ -726,6 +797,20 @@ function StrategyRow({
 }
 
 /**
+ * When focus enters a row, whether its name or description is cut short: the whole text then
+ * shows beside the row on keyboard focus (styles.css), out of the flow, so no row ever changes
+ * height under the pointer (a click on the next row's checkbox once landed on nothing).
+ */
+function markTruncated(event: FocusEvent<HTMLTableRowElement>) {
+  const cell = event.currentTarget.querySelector<HTMLElement>(".cell-strategy");
+  if (!cell) return;
+  const isCut = [
+    ...cell.querySelectorAll<HTMLElement>(".strategy-name, .strategy-description"),
+  ].some((element) => element.scrollWidth > element.clientWidth);
+  cell.toggleAttribute("data-truncated", isCut);
+}
+
+/**
  * Compact marks under a name; each reads as a whole sentence to assistive technology. A
  * function, not a component: one fewer fiber in each row.
  */
@@ -733,15 +818,23 @@ function strategyMarks({
   differences,
   isUsed,
   isNotApplied,
+  lookalikes,
 }: {
   differences: string[];
   isUsed: boolean;
   isNotApplied: boolean;
+  lookalikes: string[] | undefined;
 }) {
-  if (!isUsed && !isNotApplied && differences.length === 0) return null;
+  if (!isUsed && !isNotApplied && !lookalikes && differences.length === 0) return null;
   const differ = `Differs from defaults: ${differences.join(", ")}`;
+  const alike = lookalikes?.map((name) => `“${revealHidden(name)}”`).join(", ");
   return (
     <span className="marks">
+      {alike ? (
+        <span className="mark mark-lookalike" title={`Looks the same as ${alike}`}>
+          Looks like another name<span className="visually-hidden">: {alike}</span>
+        </span>
+      ) : null}
       {isNotApplied ? <span className="mark mark-pending">Not applied yet</span> : null}
       {isUsed ? (
         <span className="mark mark-used" title="Used by the outbound strategy">
@@ -777,11 +870,14 @@ function PageLink({
       <span className="page-label">{label}</span>
     </>
   );
+  // Disabled, it stays a link (without an href, marked aria-disabled): the same control in
+  // every state, found by the same role and name.
   if (isDisabled) {
     return (
-      <button type="button" className="button" disabled>
+      // biome-ignore lint/a11y/useValidAnchor: a link with nowhere to go now, announced as disabled.
+      <a role="link" aria-disabled="true" className="button button-disabled">
         {content}
-      </button>
+      </a>
     );
   }
   return (

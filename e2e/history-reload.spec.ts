@@ -1,0 +1,40 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
+
+// A tab reloaded from history (Playwright's default: no back/forward cache) after a sign-out
+// in another tab uses none of the credentials it kept: not in the inline early requests of
+// the HTML, not in the app (issue 16 §3). history.spec.ts has the same with the cache on.
+
+const server = serverForThisFile();
+
+async function signInAndOutInAnotherTab(context: BrowserContext) {
+  const other = await context.newPage();
+  await signIn(other, server);
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
+  await other.close();
+}
+
+const goElsewhere = (page: Page) => page.goto(server.url("/robots.txt"));
+
+test("with the cache off, a tab reloaded from history sends nothing with credentials signed out elsewhere", async ({
+  page,
+  context,
+}) => {
+  await signIn(page, server);
+  // The reload sends its list requests early from the HTML (issue 11): it must not, now.
+  await page.reload();
+  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await goElsewhere(page);
+  await signInAndOutInAnotherTab(context);
+
+  const withCredentials: string[] = [];
+  page.on("request", (request) => {
+    if (request.headers().authorization) withCredentials.push(request.url());
+  });
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "Sign in to Stalwart" })).toBeVisible();
+  expect(withCredentials).toEqual([]);
+  expect(new URL(page.url()).pathname).toBe("/sign-in");
+  expect(new URL(page.url()).searchParams.get("next")).toBe(LIST_PATH);
+});
