@@ -247,3 +247,123 @@ test("each view has one level-1 heading; invalid fields are outlined, read-only 
   expect((await border(name)).style).toBe("dashed");
   expect((await border(description)).style).toBe("solid");
 });
+
+// Issue 16 §6–7: absurd values fit at every width. A 10,000-character name without a space
+// (possible through the API) in the Duplicate heading, a 255-character name in the "already
+// exists" hint, and timeouts of 2^53 − 1 ms and 100,000 days in the list and the form.
+const HUGE_NAME = `huge-${"x".repeat(9_995)}`;
+const ABSURD = { tlsTimeout: 2 ** 53 - 1, mtaStsTimeout: 100_000 * 86_400_000 };
+
+/** Fails when some text of a row's cell reaches out of that cell (into the next column). */
+async function expectCellsHoldTheirText(page: Page, what: string) {
+  const spilled = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("main td dd, main td dt, main th a")].flatMap(
+      (element) => {
+        const cell = element.closest("td, th")?.getBoundingClientRect();
+        const box = element.getBoundingClientRect();
+        if (!cell || box.width <= 1) return [];
+        return box.right > cell.right + 0.5 || box.left < cell.left - 0.5
+          ? [`“${(element.textContent ?? "").slice(0, 30)}” spills out of its cell`]
+          : [];
+      },
+    ),
+  );
+  expect(spilled, what).toEqual([]);
+}
+
+/** Fails when any text block of the view is wider than the viewport. */
+async function expectTextInside(page: Page, what: string) {
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [
+      ...document.querySelectorAll<HTMLElement>("main h1, main h2, main p, main li, main label"),
+    ]
+      .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+      .map((element) => `${element.tagName} “${(element.textContent ?? "").slice(0, 30)}”`);
+  });
+  expect(wide, what).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(
+    await page.evaluate(() => document.documentElement.clientWidth),
+  );
+}
+
+test.describe("absurd names and durations fit at every width", () => {
+  let hugeId = "";
+  let absurdId = "";
+  test.beforeAll(async () => {
+    hugeId = await createThroughApi(server, { name: HUGE_NAME });
+    absurdId = await createThroughApi(server, { name: "absurd-timeouts", ...ABSURD });
+    await createThroughApi(server, { name: "crowded-timeouts", tlsTimeout: 90_500 });
+  });
+
+  for (const viewport of VIEWPORTS) {
+    const size = `${viewport.width}x${viewport.height}`;
+    test(`at ${size}`, async ({ page }) => {
+      test.setTimeout(60_000);
+      await page.setViewportSize(viewport);
+      await signIn(page, server, server.admin, `${LIST_PATH}?size=100`);
+      await expect(page.getByRole("link", { name: "absurd-timeouts", exact: true })).toBeVisible();
+      await expectEverythingInside(page, "list");
+      await expectCellsHoldTheirText(page, "list");
+      await shoot(page, `absurd-list-${size}`);
+
+      await page.goto(server.url(`${LIST_PATH}/new?from=${hugeId}`));
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("Duplicate “huge-");
+      await expectTextInside(page, "duplicate of a 10,000-character name");
+      await page.getByLabel("Name").fill(LONG_NAME);
+      await expect(page.getByText(/already exists/)).toBeVisible();
+      await expectTextInside(page, "a 255-character name that is taken");
+      await page.getByLabel("Name").fill(HUGE_NAME.slice(0, 255));
+      await expect(page.getByText(/is free/)).toBeVisible();
+      await expectTextInside(page, "a 255-character name that is free");
+      await shoot(page, `absurd-duplicate-${size}`);
+
+      await page.goto(server.url(`${LIST_PATH}/${absurdId}`));
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("absurd-timeouts");
+      await expectTextInside(page, "edit with absurd timeouts");
+      await shoot(page, `absurd-edit-${size}`);
+    });
+  }
+});
+
+test("a new timeout over a day is refused, naming it; a stored one stays savable", async ({
+  page,
+}) => {
+  await signIn(page, server);
+  await page.getByRole("link", { name: "Create strategy" }).click();
+  await page.getByLabel("Name").fill("slip-of-the-unit");
+  await page.getByLabel("TLS handshake timeout", { exact: true }).fill("100000d");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(page.getByText("Not saved. This combination cannot deliver mail:")).toBeVisible();
+  await expect(page.getByRole("alert").or(page.locator("#save-refused"))).toContainText(
+    "TLS handshake timeout is 100000d, over a day",
+  );
+
+  await page.goto(server.url(LIST_PATH));
+  await page.getByRole("link", { name: "absurd-timeouts", exact: true }).click();
+  await page.getByLabel("Description", { exact: true }).fill("Still savable");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Saved “absurd-timeouts”." }),
+  ).toBeVisible();
+});
+
+test("at 360×740 the first strategy is on the first screen, and bulk actions follow the selection", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page, server);
+  const firstName = page.getByRole("table").getByRole("link").first();
+  await expect(firstName).toBeInViewport();
+
+  // Ticking a row far down keeps "Delete selected" in view at the bottom of the screen.
+  const lastRow = page.getByRole("row").last();
+  await lastRow.scrollIntoViewIfNeeded();
+  await lastRow.getByRole("checkbox").check();
+  const bulkDelete = page.getByRole("button", { name: "Delete selected (1)" });
+  await expect(bulkDelete).toBeInViewport();
+  await page.getByRole("heading", { level: 1 }).scrollIntoViewIfNeeded();
+  await expect(bulkDelete).toBeInViewport();
+  const box = await bulkDelete.boundingBox();
+  expect((box?.y ?? 0) + (box?.height ?? 0)).toBeGreaterThan(740 - 120);
+});

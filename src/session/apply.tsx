@@ -11,35 +11,18 @@ import { LoadBoundary } from "../components/load-boundary";
 import { Notice } from "../components/notice";
 import { preloadable, preloadedComponent } from "../components/preloadable";
 import type { JmapClient } from "../jmap/client";
-import { describeError } from "../jmap/describe-error";
 import { useAnnouncements } from "./announcements";
 import { useAuth, useWithReauthentication } from "./auth";
-import {
-  markApplied,
-  markApplyFailed,
-  type PendingChange,
-  pendingMark,
-  recordPendingChange,
-  recordPendingChanges,
-  type StoredApplyFailure,
-  usePendingState,
-} from "./pending-changes";
-import { type ReloadOutcome, reloadSettings } from "./reload-settings";
+import { type PendingChange, usePendingState } from "./pending-changes";
+import type { ReloadOutcome } from "./reload-settings";
 
 // Applying saved changes: a settings reload (shared wire reference §11), from the pending
 // notice ("Apply now"), from the list ("Reload settings") or along with a save ("Save and
-// apply"). A success clears what was pending when the reload was sent, nothing saved after;
-// a failure keeps the list and says why, in every tab.
+// apply"). The provider holds only the state; what runs is in apply-run.tsx, loaded with the
+// code that saves or when Apply is pressed (README, "Speed").
 
-/** "Applied" in words: what changed, and what a cluster does (shared wire reference §11). */
-export const APPLIED =
-  "Delivery now uses the saved settings on this node. In a cluster, the other nodes reload on their own; a failure there shows only in their logs.";
-
-/** Why a reload's outcome is not known: the request or its answer was lost. */
-const unknownOutcome = (error: unknown): StoredApplyFailure => ({
-  kind: "unknown",
-  message: `${describeError(error)} Whether the settings were reloaded is not known; the list of changes is kept. Applying again is safe.`,
-});
+/** The code behind the provider: loaded on first use, preloaded with a form's code. */
+const applyRun = () => import("./apply-run");
 
 /**
  * For a save that may carry a reload ("Save and apply"): note what is pending before the
@@ -84,11 +67,6 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
   const { announce } = useAnnouncements();
   const [isApplying, setIsApplying] = useState(false);
 
-  const settle = useCallback(async (target: JmapClient, outcome: ReloadOutcome, mark: number) => {
-    if (outcome.isApplied) await markApplied(target, mark);
-    else await markApplyFailed(target, { kind: "refused", failure: outcome.failure });
-  }, []);
-
   const apply = useCallback(
     async ({ announce: shouldAnnounce = true }: { announce?: boolean } = {}) => {
       if (!client) return null;
@@ -96,56 +74,32 @@ export function ApplyProvider({ children }: { children: ReactNode }) {
       const path = window.location.pathname;
       setIsApplying(true);
       try {
-        const mark = await pendingMark(client);
-        const outcome = await withReauthentication(() => reloadSettings(client));
-        await settle(client, outcome, mark);
-        if (outcome.isApplied && shouldAnnounce) {
-          announce(<Notice tone="success">Applied. {APPLIED}</Notice>, { path, focus: true });
-        }
-        return outcome;
-      } catch (error) {
-        await markApplyFailed(client, unknownOutcome(error));
+        const { runApply } = await applyRun();
+        return await runApply(client, { withReauthentication, announce }, { path, shouldAnnounce });
+      } catch {
+        // The code could not load (offline): nothing was sent, nothing changed.
         return null;
       } finally {
         setIsApplying(false);
       }
     },
-    [client, withReauthentication, settle, announce],
+    [client, withReauthentication, announce],
   );
 
   const forSave = useCallback(
-    (target: JmapClient): SaveWithReload => ({
-      mark: () => pendingMark(target),
-      saved: async (change, reload, mark, unreadable) => {
-        void notice.preload().catch(() => undefined);
-        if (reload?.isApplied) {
-          await markApplied(target, mark);
-          return;
-        }
-        await recordPendingChange(target, change);
-        if (reload) await settle(target, reload, mark);
-        else if (unreadable !== undefined)
-          await markApplyFailed(target, unknownOutcome(unreadable));
-      },
-      savedAll: (changes) => {
-        void notice.preload().catch(() => undefined);
-        return recordPendingChanges(target, changes);
-      },
-      notSaved: async (reload, mark, unreadable) => {
-        if (unreadable !== undefined) await markApplyFailed(target, unknownOutcome(unreadable));
-        if (!reload) return;
-        await settle(target, reload, mark);
-        if (reload.isApplied) {
-          announce(
-            <Notice tone="info">
-              Not saved. The settings were reloaded all the same, so what was saved before is now in
-              effect.
-            </Notice>,
-          );
-        }
-      },
-    }),
-    [settle, announce],
+    (target: JmapClient): SaveWithReload => {
+      void notice.preload().catch(() => undefined);
+      // Loaded with the code that saves (preloadSaveCode), so these never wait.
+      const effects = async () =>
+        (await applyRun()).saveEffects(target, { withReauthentication, announce });
+      return {
+        mark: async () => (await effects()).mark(),
+        saved: async (...args) => (await effects()).saved(...args),
+        savedAll: async (...args) => (await effects()).savedAll(...args),
+        notSaved: async (...args) => (await effects()).notSaved(...args),
+      };
+    },
+    [withReauthentication, announce],
   );
 
   const value = useMemo(() => ({ isApplying, apply, forSave }), [isApplying, apply, forSave]);
@@ -173,6 +127,7 @@ const notice = preloadable(() => import("./pending-apply-notice"));
  */
 export function preloadSaveCode(): void {
   void notice.preload().catch(() => undefined);
+  void applyRun().catch(() => undefined);
   void import("./pending-merge").catch(() => undefined);
 }
 

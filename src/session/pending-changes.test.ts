@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { JmapClient } from "../jmap/client";
-import {
-  afterApply,
-  type PendingChange,
-  readPending,
-  recordPendingChanges,
-  scopeOf,
-} from "./pending-changes";
+import { type PendingChange, readPending, scopeOf } from "./pending-changes";
 import { withChange } from "./pending-merge";
+import { afterApply, recordPendingChanges } from "./pending-writes";
 
 const strategy = (kind: PendingChange["kind"], changes: PendingChange["changes"] = []) => ({
   object: "MtaTlsStrategy",

@@ -1,14 +1,16 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 import * as z from "zod/mini";
-import type { JmapClient, Session } from "../jmap/client";
+import type { Session } from "../jmap/client";
 import { sessionQuery, useJmapClient } from "./auth";
 
 // Saved is not applied (shared wire reference §11): Stalwart keeps delivering with the
 // settings it loaded until they are reloaded, and nothing on the wire says what is still
 // pending. The page can only know what it saved itself, so it keeps that list: in this
 // browser's localStorage, per server and user, shared by every tab of this page, cleared by a
-// successful reload. It holds names and values in words, never a credential.
+// successful reload. It holds names and values in words, never a credential. This module
+// reads the list (for every page); pending-writes.ts, loaded with the code that saves or
+// applies, writes it.
 
 /** One property's value in words, as a change or a snapshot shows it. */
 export interface ValueInWords {
@@ -92,14 +94,6 @@ export interface PendingState {
 const PREFIX = "stalwart-tls-strategies.pending:";
 const EMPTY: PendingState = { changes: [], nextSeq: 1 };
 
-/** The list once a reload sent when `upTo` was the last recorded change has succeeded. */
-export function afterApply(state: PendingState, upTo: number): PendingState {
-  return {
-    nextSeq: state.nextSeq,
-    changes: state.changes.filter((change) => (change.seq ?? 0) > upTo),
-  };
-}
-
 /** The storage key of a server and user: no secret, just where and who. */
 export function scopeOf(session: Pick<Session, "apiUrl" | "username">): string {
   return `${PREFIX}${new URL(session.apiUrl, globalThis.location?.href).origin} ${session.username}`;
@@ -163,7 +157,8 @@ export function readPending(key: string): PendingState {
   return state;
 }
 
-function writePending(key: string, state: PendingState) {
+/** Stores the state of a scope and tells every view of it (pending-writes.ts). */
+export function writePending(key: string, state: PendingState) {
   const { isOnlyInThisTab: _, ...stored } = state;
   try {
     if (stored.changes.length === 0 && !stored.failure) localStorage.removeItem(key);
@@ -174,58 +169,6 @@ function writePending(key: string, state: PendingState) {
     inMemory.set(key, { ...stored, isOnlyInThisTab: true });
   }
   notify();
-}
-
-/**
- * Changes the state of a scope, one writer at a time across the tabs of this browser (the
- * Web Locks API where there is one), so two tabs saving at once both land in the list.
- */
-async function update(key: string, change: (state: PendingState) => PendingState) {
-  const run = () => writePending(key, change(readPending(key)));
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) await locks.request(key, run);
-  else run();
-}
-
-/** Records a change the page just saved, for the server and user of `client`. */
-export async function recordPendingChange(client: JmapClient, change: PendingChange) {
-  await recordPendingChanges(client, [change]);
-}
-
-/**
- * Records changes the page just saved, in order, in one write (one lock, one `storage` event
- * for the other tabs): a bulk delete of thousands of strategies costs one write, not one each.
- */
-export async function recordPendingChanges(client: JmapClient, changes: readonly PendingChange[]) {
-  if (changes.length === 0) return;
-  // The merge loads with the form (preloadSaveCode). Should it fail to load (offline, a new
-  // deployment), the change is still recorded, unmerged: a save that succeeded must never
-  // look failed, nor its change go unlisted.
-  const withChange = await import("./pending-merge").then(
-    (module) => module.withChange,
-    () => (list: readonly PendingChange[], change: PendingChange) => [...list, change],
-  );
-  await update(scopeOf(await client.session()), (state) => {
-    let list = state.changes;
-    let seq = state.nextSeq;
-    for (const change of changes) list = withChange(list, { ...change, seq: seq++ });
-    return { ...state, nextSeq: seq, changes: list };
-  });
-}
-
-/** The last recorded change's number: a reload sent now applies everything up to it. */
-export async function pendingMark(client: JmapClient): Promise<number> {
-  return readPending(scopeOf(await client.session())).nextSeq - 1;
-}
-
-/** A reload sent at `upTo` succeeded: what was recorded before it is applied. */
-export async function markApplied(client: JmapClient, upTo: number) {
-  await update(scopeOf(await client.session()), (state) => afterApply(state, upTo));
-}
-
-/** A reload failed, or its outcome is unknown: every tab shows why, the list stays. */
-export async function markApplyFailed(client: JmapClient, failure: StoredApplyFailure) {
-  await update(scopeOf(await client.session()), (state) => ({ ...state, failure }));
 }
 
 /** The changes saved from this browser, for this server and user, not applied yet. */

@@ -2,7 +2,7 @@ import { useLocation } from "wouter";
 import { Notice } from "../../components/notice";
 import { ShownText } from "../../components/shown-text";
 import { useAnnouncements } from "../../session/announcements";
-import { APPLIED } from "../../session/apply";
+import { APPLIED } from "../../session/apply-run";
 import { releaseUnsavedChangesGuard } from "../../session/navigation-guard";
 import { TheirChanges } from "./change-list";
 import type { Change } from "./changes";

@@ -1,9 +1,11 @@
 import * as z from "zod/mini";
 import { type JmapClient, type MethodCall, resultOf } from "../../jmap/client";
 import { prefixRange, SORTS } from "./list-params";
-import { GET, type PageQuery, QUERY, queryResponseSchema } from "./queries";
+import { lookalikeGroups } from "./name-lookalike";
+import { GET, type PageQuery, QUERY, queryResponseSchema, type StoredNames } from "./queries";
 
-// "Select all N strategies that match": loaded when the admin asks for it, not with the list.
+// "Select all N strategies that match", and every stored name for the look-alike check:
+// loaded when the page asks for them, not with the list.
 
 const nameListSchema = z.looseObject({
   list: z.array(z.looseObject({ id: z.string(), name: z.string() })),
@@ -55,4 +57,10 @@ export async function fetchMatchingNames(
     }
     position += pairsPerRequest * maxObjectsInGet;
   }
+}
+
+/** Every stored name (id → name) and which of them look alike (name-lookalike.ts). */
+export async function fetchStoredNames(client: JmapClient): Promise<StoredNames> {
+  const names = await fetchMatchingNames(client, { search: "", sort: "name-asc" });
+  return { names, lookalikes: lookalikeGroups(names) };
 }

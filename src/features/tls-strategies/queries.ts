@@ -122,14 +122,8 @@ export const tlsStrategyQueries = {
   allNames: (client: JmapClient) =>
     queryOptions({
       queryKey: tlsStrategyQueries.allNamesKey(),
-      queryFn: async (): Promise<StoredNames> => {
-        const [{ fetchMatchingNames }, { lookalikeGroups }] = await Promise.all([
-          import("./matching-names"),
-          import("./name-lookalike"),
-        ]);
-        const names = await fetchMatchingNames(client, { search: "", sort: "name-asc" });
-        return { names, lookalikes: lookalikeGroups(names) };
-      },
+      queryFn: async (): Promise<StoredNames> =>
+        (await import("./matching-names")).fetchStoredNames(client),
       staleTime: 60_000,
       refetchOnWindowFocus: false,
     }),

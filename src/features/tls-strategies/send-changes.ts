@@ -17,6 +17,7 @@ import {
   type TlsStrategyPage,
 } from "./cache-updates";
 import { displayValue, EDITABLE, type EditableProperty, type StrategyValues } from "./changes";
+import { lookalikeGroups } from "./name-lookalike";
 import {
   cachedName,
   cachedTlsStrategy,
@@ -31,7 +32,6 @@ import {
   tlsStrategyQueries,
   type useChangeEffects,
 } from "./queries";
-import { lookalikeGroups } from "./name-lookalike";
 import { FIELDS, type TlsStrategy } from "./schema";
 
 // What a change runs once it is sent: the /set calls, reading their answers, and making
