@@ -5,6 +5,7 @@ import {
   OUTBOUND_STRATEGY_PERMISSIONS,
   TLS_STRATEGY_PERMISSIONS,
 } from "../src/jmap/protocol";
+import { ACTION_METHOD_PERMISSIONS } from "./permissions";
 
 // Who may call the embedded server: users with passwords (scrypt) and API keys (a keyed fast
 // hash: keys are long and random, so one HMAC per attempt is enough, looked up by a prefix).
@@ -16,6 +17,9 @@ export const ALL_PERMISSIONS = [
   ...Object.values(TLS_STRATEGY_PERMISSIONS),
   ...Object.values(OUTBOUND_STRATEGY_PERMISSIONS),
   ...Object.values(ACTION_PERMISSIONS),
+  ACTION_METHOD_PERMISSIONS.get,
+  ACTION_METHOD_PERMISSIONS.update,
+  ACTION_METHOD_PERMISSIONS.destroy,
 ] as const;
 
 export interface User {

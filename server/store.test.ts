@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { createApp } from "./app";
 import { verifySecret } from "./auth";
 import { compareIds } from "./ids";
+import { DEFAULT_OUTBOUND_STRATEGY } from "./outbound-strategy";
 import { openStore } from "./store";
 import { basic, ORIGIN, USING } from "./test-support";
 
@@ -235,4 +236,91 @@ describe("users.json", () => {
       await expect(openStore({ dataDir, adminPassword: "pw" })).rejects.toThrow(message);
     },
   );
+});
+
+describe("what older stores hold", () => {
+  async function storeFile(dataDir: string) {
+    return JSON.parse(await readFile(join(dataDir, "store.json"), "utf8"));
+  }
+
+  async function rewrite(dataDir: string, change: (file: Record<string, unknown>) => void) {
+    const file = await storeFile(dataDir);
+    change(file);
+    await writeFile(join(dataDir, "store.json"), JSON.stringify(file));
+  }
+
+  test("the two-argument is_local_domain defaults of route and schedule become v0.16's", async () => {
+    const dataDir = await temporaryDir();
+    await openStore({ dataDir, adminPassword: "pw" });
+    await rewrite(dataDir, (file) => {
+      const outbound = file.outbound as Record<string, { match: Record<string, { if: string }> }>;
+      for (const property of ["route", "schedule"]) {
+        const first = outbound[property]?.match["0"];
+        if (first) first.if = "is_local_domain('*', rcpt_domain)";
+      }
+    });
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    expect(store.outbound).toEqual(DEFAULT_OUTBOUND_STRATEGY);
+    expect(store.running.outbound).toEqual(DEFAULT_OUTBOUND_STRATEGY);
+    expect((await storeFile(dataDir)).outbound).toEqual(DEFAULT_OUTBOUND_STRATEGY);
+  });
+
+  test("an expression that no longer compiles is kept, blocks /set, and runs as its default", async () => {
+    const dataDir = await temporaryDir();
+    await openStore({ dataDir, adminPassword: "pw" });
+    const broken = {
+      match: { "0": { if: "rcpt_domain == example.com", then: "'x'" } },
+      else: "'d'",
+    };
+    await rewrite(dataDir, (file) => {
+      (file.outbound as Record<string, unknown>).tls = broken;
+    });
+    const quiet = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    let store: Awaited<ReturnType<typeof openStore>>["store"];
+    try {
+      ({ store } = await openStore({ dataDir, adminPassword: "pw" }));
+    } finally {
+      console.warn = quiet;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(store.outbound.tls).toEqual(broken);
+    expect(store.running.outbound.tls).toEqual(DEFAULT_OUTBOUND_STRATEGY.tls);
+    const [[, answer]] = await call(createApp({ store, publicUrl: ORIGIN }), basic("admin", "pw"), [
+      ["x:MtaOutboundStrategy/set", { update: { singleton: { route: { else: "'mx'" } } } }, "c"],
+    ]);
+    expect(answer.notUpdated.singleton).toMatchObject({
+      type: "validationFailed",
+      properties: ["tls"],
+    });
+    store.reload();
+    expect(store.running.outbound.tls).toEqual(DEFAULT_OUTBOUND_STRATEGY.tls);
+  });
+
+  test("a stored id is kept in its shortest form; two ids for one number stop the start", async () => {
+    const dataDir = await temporaryDir();
+    const { store: first } = await openStore({ dataDir, adminPassword: "pw" });
+    const [id] = [...first.strategies.keys()];
+    await rewrite(dataDir, (file) => {
+      const [strategy] = file.strategies as { id: string }[];
+      if (strategy) strategy.id = `aa${id}`;
+    });
+    const { store } = await openStore({ dataDir, adminPassword: "pw" });
+    expect([...store.strategies.keys()][0]).toBe(id);
+    expect(store.strategies.get(id as string)?.id).toBe(id);
+    expect((await storeFile(dataDir)).strategies[0].id).toBe(id);
+
+    await rewrite(dataDir, (file) => {
+      const strategies = file.strategies as { id: string }[];
+      const [a, b] = strategies;
+      if (a && b) b.id = `a${a.id}`;
+    });
+    await expect(openStore({ dataDir, adminPassword: "pw" })).rejects.toThrow(/twice/);
+    await rewrite(dataDir, (file) => {
+      const [strategy] = file.strategies as { id: string }[];
+      if (strategy) strategy.id = "not an id";
+    });
+    await expect(openStore({ dataDir, adminPassword: "pw" })).rejects.toThrow(/not an id/);
+  });
 });

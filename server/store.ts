@@ -13,12 +13,15 @@ import {
   usersFileSchema,
   verifySecret,
 } from "./auth";
-import { decodeId, idGenerator } from "./ids";
+import { canonicalId, decodeId, idGenerator } from "./ids";
 import {
   DEFAULT_OUTBOUND_STRATEGY,
+  firstCompileError,
+  isStoredExpression,
   PROPERTIES as OUTBOUND_PROPERTIES,
   type OutboundStrategy,
-  parseExpression,
+  runnableOutbound,
+  withoutLegacyDefaults,
 } from "./outbound-strategy";
 import { brokenRules, SEED, type Strategy, TLS_POLICIES } from "./tls-strategy";
 
@@ -26,10 +29,13 @@ const STORE_FILE = "store.json";
 const USERS_FILE = "users.json";
 
 // What the file must hold: the shapes, and then the object definitions' own rules, so that
-// the store never loads what the methods would refuse to write.
+// the store never loads what the methods would refuse to write. (One exception: an outbound
+// expression that no longer compiles is kept, as Stalwart keeps it after an upgrade, and
+// blocks /set until fixed; delivery runs with its default meanwhile.)
 const strategySchema = z
   .object({
-    id: z.string(),
+    // Any id the server can parse; it is kept in its shortest form (shared wire reference §3).
+    id: z.string().refine((id) => canonicalId(id) !== null, "not an id"),
     name: z.string(),
     description: z.string().nullable(),
     allowInvalidCerts: z.boolean(),
@@ -41,9 +47,7 @@ const strategySchema = z
   })
   .refine((strategy) => brokenRules(strategy).length === 0, "breaks a rule of MtaTlsStrategy");
 
-const expressionSchema = z
-  .unknown()
-  .refine((value) => parseExpression(value) !== null, "not an expression");
+const expressionSchema = z.unknown().refine(isStoredExpression, "not an expression");
 
 const outboundSchema = z.object(
   Object.fromEntries(OUTBOUND_PROPERTIES.map((property) => [property, expressionSchema])) as Record<
@@ -222,7 +226,13 @@ export async function openStore(
   };
   const generate = idGenerator(lastId);
   let strategies = new Map<string, Strategy>();
-  for (const strategy of file?.strategies ?? []) strategies.set(strategy.id, strategy);
+  let isRewritten = false;
+  for (const stored of file?.strategies ?? []) {
+    const id = canonicalId(stored.id) as string;
+    if (strategies.has(id)) throw new Error(`${storePath} holds the id ${id} twice.`);
+    isRewritten ||= id !== stored.id;
+    strategies.set(id, { ...stored, id });
+  }
   // A fresh server holds the two shipped strategies; so does one whose strategies were all
   // deleted, at its next start (reference §3).
   const isReseeded = strategies.size === 0;
@@ -232,10 +242,19 @@ export async function openStore(
       strategies.set(id, { id, ...seed });
     }
   }
-  let outbound: OutboundStrategy =
-    (file?.outbound as OutboundStrategy | undefined) ?? structuredClone(DEFAULT_OUTBOUND_STRATEGY);
+  const storedOutbound = file?.outbound as OutboundStrategy | undefined;
+  let outbound: OutboundStrategy = storedOutbound
+    ? withoutLegacyDefaults(storedOutbound)
+    : structuredClone(DEFAULT_OUTBOUND_STRATEGY);
+  isRewritten ||= storedOutbound !== undefined && outbound !== storedOutbound;
+  const compileError = firstCompileError(outbound);
+  if (compileError) {
+    console.warn(
+      `${storePath ?? "The store"}: the outbound strategy does not compile (${JSON.stringify(compileError)}); delivery uses the default expression until it is fixed.`,
+    );
+  }
   // Committed versions are never changed in place, so the running copy may share them.
-  let running: Configuration = { strategies, outbound };
+  let running: Configuration = { strategies, outbound: runnableOutbound(outbound) };
 
   const declarations = await Promise.all(
     [...(await loadUsersFile(dataDir, apiKeySecret)), ...(options.users ?? [])].map((user) =>
@@ -269,7 +288,13 @@ export async function openStore(
     };
     await writeFileAtomic(storePath, `${JSON.stringify(content, null, 2)}\n`);
   };
-  if (!file || file.adminPasswordHash !== adminPasswordHash || !file.outbound || !file.apiKeySecret)
+  if (
+    !file ||
+    isRewritten ||
+    file.adminPasswordHash !== adminPasswordHash ||
+    !file.outbound ||
+    !file.apiKeySecret
+  )
     await persist({ strategies, outbound });
   const authenticator = new Authenticator(users, apiKeySecret);
   if (authenticator.hasLegacyApiKeys) {
@@ -313,7 +338,7 @@ export async function openStore(
       return run;
     },
     reload() {
-      running = { strategies, outbound };
+      running = { strategies, outbound: runnableOutbound(outbound) };
     },
   };
   return { store, generatedAdminPassword };

@@ -5,6 +5,7 @@ import {
   TLS_STRATEGY_DEFAULTS,
   type TlsPolicy,
 } from "../src/jmap/protocol";
+import { isServerProperty } from "./property-names";
 import { JsonFloat } from "./values";
 
 // The MtaTlsStrategy object as Stalwart v0.16 defines it (shared wire reference §3, §5): its
@@ -66,25 +67,6 @@ export function toWire(
   }
   return wire;
 }
-
-// Properties of Stalwart's other objects: on create, naming one is "Invalid property", not an
-// unknown key (reference §5).
-const OTHER_OBJECT_PROPERTIES = new Set([
-  "id",
-  "connection",
-  "route",
-  "schedule",
-  "tls",
-  "hostname",
-  "port",
-  "enable",
-  "timeout",
-  "email",
-  "secret",
-  "type",
-  "address",
-  "protocol",
-]);
 
 const invalidPatch = (description: string, property: string): SetError => ({
   type: "invalidPatch",
@@ -162,8 +144,9 @@ export function applyKey(
       draft[key] = value;
       return null;
     default:
-      if (isUpdate || OTHER_OBJECT_PROPERTIES.has(key))
-        return invalidPatch("Invalid property", key);
+      // On create, a property of another object (or `id`) is "Invalid property"; a name that
+      // is no property at all is "Invalid key for object" (reference §5).
+      if (isUpdate || isServerProperty(key)) return invalidPatch("Invalid property", key);
       return invalidPatch("Invalid key for object", "");
   }
 }

@@ -32,3 +32,19 @@ export function isJsonObject(value: unknown): value is { [key: string]: JsonValu
     !(value instanceof JsonFloat)
   );
 }
+
+/**
+ * Where parseJson keeps an object's keys in the order the JSON text wrote them (a repeated key
+ * counts where it was last written), when that is not JavaScript's own order: JavaScript lists
+ * integer-like keys first, in numeric order, and a repeated key where it first appeared.
+ * Stalwart reads members in text order, which decides which of "01" and "1" wins in an
+ * expression's `match` (shared expressions reference §1.1) and which bad member of a patch is
+ * reported first.
+ */
+export const TEXT_ORDER = Symbol("textOrder");
+
+/** The keys of an object, in the order of the JSON text it was read from. */
+export function keysInTextOrder(object: object): string[] {
+  const order = (object as { [TEXT_ORDER]?: string[] })[TEXT_ORDER];
+  return order ?? Object.keys(object);
+}

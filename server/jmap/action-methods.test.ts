@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { createApp } from "../app";
 import { openStore } from "../store";
 import { ADMIN, ADMIN_PASSWORD, basic, ORIGIN, testServer } from "../test-support";
@@ -22,8 +22,31 @@ describe("x:Action/set ReloadSettings", () => {
     expect(name).toBe("x:Action/set");
     expect(args).toEqual({ accountId: "b", created: { r1: { id: expect.any(String) } } });
     const created = args.created as { r1: { id: string } };
-    expect(created.r1.id).toMatch(/^[a-z792013]{12}$/);
+    expect(created.r1.id).toMatch(/^[a-z792013]{7}$/);
     expect(running()).toMatchObject({ name: "relay", startTls: "require" });
+  });
+
+  describe("at a fixed time", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    test("the reload's id is the Unix time in seconds, the same for two in one second", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(1_796_000_000_250);
+      const server = await testServer();
+      const { args } = await server.one("x:Action/set", {
+        create: { r1: { "@type": "ReloadSettings" }, r2: { "@type": "ReloadSettings" } },
+      });
+      expect(args).toEqual({
+        accountId: "b",
+        created: { r1: { id: "bvqzsia" }, r2: { id: "bvqzsia" } },
+      });
+      vi.setSystemTime(1_796_000_001_000);
+      expect((await server.one("x:Action/set", RELOAD)).args.created).toEqual({
+        r1: { id: "bvqzsib" },
+      });
+    });
   });
 
   test("save and reload in one request: the reload runs after the save, even if it failed", async () => {
@@ -55,16 +78,65 @@ describe("x:Action/set ReloadSettings", () => {
     expect(server.store.running.outbound.tls.else).toBe("'relay'");
   });
 
-  test("without sysActionCreate the whole call is forbidden", async () => {
+  test("without sysActionCreate the whole call is forbidden; the text depends on what else is held", async () => {
     const server = await testServer([
       { name: "editor", password: "pw-editor", permissions: [...READ, "actionReloadSettings"] },
+      {
+        name: "updater",
+        password: "pw-updater",
+        permissions: [...READ, "actionReloadSettings", "sysActionUpdate"],
+      },
     ]);
-    const { name, args } = await server.one("x:Action/set", RELOAD, basic("editor", "pw-editor"));
-    expect(name).toBe("error");
-    expect(args).toEqual({
-      type: "forbidden",
-      description: "You are not authorized to create objects of this type",
+    const none = "You are not authorized to create, update or destroy objects of this type";
+    // None of sysActionCreate/Update/Destroy (the usual case): the same text for every /set.
+    for (const args of [RELOAD, {}, { destroy: ["b"] }]) {
+      expect(await server.one("x:Action/set", args, basic("editor", "pw-editor"))).toEqual({
+        name: "error",
+        args: { type: "forbidden", description: none },
+      });
+    }
+    // Holding one of the three: the text of the kind of change that is not allowed.
+    expect(await server.one("x:Action/set", RELOAD, basic("updater", "pw-updater"))).toEqual({
+      name: "error",
+      args: {
+        type: "forbidden",
+        description: "You are not authorized to create objects of this type",
+      },
     });
+    expect(
+      await server.one("x:Action/set", { destroy: ["b"] }, basic("updater", "pw-updater")),
+    ).toEqual({
+      name: "error",
+      args: {
+        type: "forbidden",
+        description: "You are not authorized to destroy objects of this type",
+      },
+    });
+  });
+
+  test("an update or a destroy without sysActionUpdate or sysActionDestroy fails the whole call", async () => {
+    const server = await testServer([
+      {
+        name: "reloader",
+        password: "pw-reloader",
+        permissions: [...READ, "actionReloadSettings", "sysActionCreate"],
+      },
+    ]);
+    const who = basic("reloader", "pw-reloader");
+    for (const [args, kind] of [
+      [{ ...RELOAD, update: { b: {} } }, "update"],
+      [{ ...RELOAD, destroy: ["b"] }, "destroy"],
+    ] as const) {
+      expect(await server.one("x:Action/set", args, who)).toEqual({
+        name: "error",
+        args: {
+          type: "forbidden",
+          description: `You are not authorized to ${kind} objects of this type`,
+        },
+      });
+    }
+    // Nothing ran: the reload of the refused call did not happen.
+    expect((await server.one("x:Action/set", RELOAD, who)).args.created).toHaveProperty("r1");
   });
 
   test("without actionReloadSettings the reload is a forbidden SetError, and nothing reloads", async () => {
@@ -104,26 +176,49 @@ describe("x:Action/set ReloadSettings", () => {
     });
   });
 
-  test("actions cannot be updated or destroyed", async () => {
+  test("actions cannot be updated or destroyed; ids are read as ids", async () => {
     const server = await testServer();
     const { args } = await server.one("x:Action/set", {
-      update: { abc: { "@type": "ReloadSettings" } },
-      destroy: ["def"],
+      update: { bcd: { "@type": "ReloadSettings" }, aaxy: {}, "not an id!": {}, qq: {} },
+      destroy: ["def", "!!", "QQ"],
     });
     expect(args).toEqual({
       accountId: "b",
-      notUpdated: { abc: { type: "forbidden", description: "Actions cannot be updated" } },
-      notDestroyed: { def: { type: "forbidden", description: "Actions cannot be destroyed" } },
+      notUpdated: {
+        bcd: { type: "forbidden", description: "Actions cannot be updated" },
+        // Shortest form: "aaxy" is "xy".
+        xy: { type: "forbidden", description: "Actions cannot be updated" },
+        // In update and in destroy ("QQ" is "qq"): willDestroy, and the destroy is refused.
+        qq: { type: "willDestroy", description: "ID will be destroyed." },
+      },
+      notDestroyed: {
+        def: { type: "forbidden", description: "Actions cannot be destroyed" },
+        qq: { type: "forbidden", description: "Actions cannot be destroyed" },
+      },
     });
   });
 
-  test("x:Action/get knows no action; x:Action/query is refused", async () => {
-    const server = await testServer();
-    expect((await server.one("x:Action/get", { ids: ["a", "b"] })).args).toEqual({
+  test("x:Action/get needs sysActionGet and knows no action, unparseable ids first", async () => {
+    const server = await testServer([
+      { name: "editor", password: "pw-editor", permissions: [...READ, "sysActionCreate"] },
+    ]);
+    expect(
+      (await server.one("x:Action/get", { ids: ["b"] }, basic("editor", "pw-editor"))).args,
+    ).toEqual({ type: "forbidden", description: "You are not authorized to perform this action" });
+    expect((await server.one("x:Action/get", { ids: ["ab", "!", "c", "", "#r9"] })).args).toEqual({
       accountId: "b",
       list: [],
-      notFound: ["a", "b"],
+      notFound: ["!", "#r9", "b", "c", "a"],
     });
+    expect((await server.one("x:Action/get", { ids: null })).args).toEqual({
+      accountId: "b",
+      list: [],
+      notFound: [],
+    });
+  });
+
+  test("x:Action/query is refused", async () => {
+    const server = await testServer();
     expect((await server.one("x:Action/query", {})).args).toEqual({
       type: "invalidArguments",
       description: "Actions cannot be queried",

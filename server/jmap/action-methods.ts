@@ -1,18 +1,21 @@
 import type { SetError } from "../../src/jmap/protocol";
 import { ACTION_PERMISSIONS } from "../../src/jmap/protocol";
-import { idGenerator } from "../ids";
-import { MethodFailure, REQUEST_TOO_LARGE } from "./errors";
+import { unixTimeId } from "../ids";
+import { ACTION_METHOD_PERMISSIONS } from "../permissions";
+import { FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
-import type { MethodHandler } from "./methods";
+import { type MethodHandler, resolveId } from "./methods";
+import { requestedProperties } from "./requested-properties";
+import { assertSetPermissions } from "./set-permissions";
 import { setResponse } from "./set-response";
 
 // Shared wire reference §11: `x:Action`, the server's actions. Only ReloadSettings is
 // implemented: it makes the stored configuration the one delivery runs with, all or nothing.
+// Actions are not kept: they cannot be read back, queried, updated or destroyed.
 
 const RELOAD_SETTINGS = "ReloadSettings";
 /** maxObjectsInGet and maxObjectsInSet, as the session says for every object. */
 const MAX_OBJECTS = 500;
-const nextActionId = idGenerator();
 
 function keyed<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
@@ -28,11 +31,14 @@ const set: MethodHandler = (args, context) => {
     throw new MethodFailure("invalidArguments", "update must be an object.");
   if (!Array.isArray(destroy))
     throw new MethodFailure("invalidArguments", "destroy must be an array of ids.");
-  if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS)
+  const asked = {
+    create: Object.keys(create).length,
+    update: Object.keys(update).length,
+    destroy: destroy.length,
+  };
+  if (asked.create + asked.update + asked.destroy > MAX_OBJECTS)
     throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
-  if (Object.keys(create).length > 0 && !context.permissions.has(ACTION_PERMISSIONS.create)) {
-    throw new MethodFailure("forbidden", "You are not authorized to create objects of this type");
-  }
+  assertSetPermissions(context, ACTION_METHOD_PERMISSIONS, asked);
 
   const created = keyed<{ id: string }>();
   const notCreated = keyed<SetError>();
@@ -59,20 +65,25 @@ const set: MethodHandler = (args, context) => {
       continue;
     }
     context.store.reload();
-    const id = nextActionId();
+    // Nothing is stored: the id is the Unix time in seconds of the reload.
+    const id = unixTimeId();
     created[clientId] = { id };
     context.createdIds.set(clientId, id);
   }
 
+  // Ids that cannot be parsed are dropped silently (reference §3, §11).
+  const destroyIds = destroy.map((id) => resolveId(context, id)).filter((id) => id !== null);
   const notUpdated = keyed<SetError>();
-  for (const id of Object.keys(update)) {
-    notUpdated[id] = { type: "forbidden", description: "Actions cannot be updated" };
+  for (const rawId of Object.keys(update)) {
+    const id = resolveId(context, rawId);
+    if (id === null) continue;
+    notUpdated[id] = destroyIds.includes(id)
+      ? { type: "willDestroy", description: "ID will be destroyed." }
+      : { type: "forbidden", description: "Actions cannot be updated" };
   }
   const notDestroyed = keyed<SetError>();
-  for (const id of destroy) {
-    if (typeof id === "string")
-      notDestroyed[id] = { type: "forbidden", description: "Actions cannot be destroyed" };
-  }
+  for (const id of destroyIds)
+    notDestroyed[id] = { type: "forbidden", description: "Actions cannot be destroyed" };
 
   return setResponse(context.accountId, [
     ["created", created],
@@ -82,11 +93,28 @@ const set: MethodHandler = (args, context) => {
   ]);
 };
 
-/** Actions are not kept: every id is unknown. */
+/** Actions are not kept: every id is unknown, the unparseable ones first (reference §11). */
 const get: MethodHandler = (args, context) => {
-  const ids = Array.isArray(args.ids) ? args.ids.filter((id) => typeof id === "string") : [];
-  if (ids.length > MAX_OBJECTS) throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
-  return { accountId: context.accountId, list: [], notFound: ids };
+  if (!context.permissions.has(ACTION_METHOD_PERMISSIONS.get))
+    throw new MethodFailure("forbidden", FORBIDDEN);
+  let ids: string[] = [];
+  if (args.ids !== undefined && args.ids !== null) {
+    if (!Array.isArray(args.ids) || !args.ids.every((id) => typeof id === "string"))
+      throw new MethodFailure("invalidArguments", "ids must be an array of ids.");
+    if (args.ids.length > MAX_OBJECTS)
+      throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
+    ids = args.ids;
+  }
+  // Read like any /get's, though no action is ever listed.
+  requestedProperties(args.properties, () => false);
+  const unparseable: string[] = [];
+  const unknown: string[] = [];
+  for (const raw of ids) {
+    const id = resolveId(context, raw);
+    if (id === null) unparseable.push(raw);
+    else unknown.push(id);
+  }
+  return { accountId: context.accountId, list: [], notFound: [...unparseable, ...unknown] };
 };
 
 const query: MethodHandler = () => {

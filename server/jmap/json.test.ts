@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { decodeUtf8, isJsonObject, JsonFloat, JsonSyntaxError, parseJson } from "./json";
+import {
+  decodeUtf8,
+  isJsonObject,
+  JsonFloat,
+  JsonSyntaxError,
+  type JsonValue,
+  keysInTextOrder,
+  parseJson,
+} from "./json";
 
 describe("parseJson reads what JSON.parse reads", () => {
   test.each([
@@ -59,4 +67,19 @@ test("nesting is bounded, without exhausting the stack", () => {
 test("bytes that are not UTF-8 are refused, not replaced", () => {
   expect(decodeUtf8(new Uint8Array([0x7b, 0x7d]))).toBe("{}");
   expect(() => decodeUtf8(new Uint8Array([0x22, 0xff, 0x22]))).toThrow(JsonSyntaxError);
+});
+
+describe("keysInTextOrder", () => {
+  test("gives the keys in the order of the text where JavaScript's own order differs", () => {
+    const value = parseJson('{"01":1,"1":2,"b":3,"0":4,"b":5}') as Record<string, JsonValue>;
+    expect(Object.keys(value)).toEqual(["0", "1", "01", "b"]);
+    // A repeated key counts where it was last written.
+    expect(keysInTextOrder(value)).toEqual(["01", "1", "0", "b"]);
+    expect(value.b).toBe(5);
+    // Nothing to record when the orders agree; the record never shows in the JSON.
+    const plain = parseJson('{"a":1,"0":2}') as Record<string, JsonValue>;
+    expect(keysInTextOrder(plain)).toEqual(["a", "0"]);
+    expect(keysInTextOrder(parseJson('{"0":1,"a":2}') as object)).toEqual(["0", "a"]);
+    expect(JSON.stringify(value)).toBe('{"0":4,"1":2,"01":1,"b":5}');
+  });
 });

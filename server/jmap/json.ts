@@ -4,9 +4,13 @@
 // have no prototype, so `__proto__` or `constructor` are ordinary keys (issue 9); and nesting
 // is bounded, so a hostile request cannot exhaust the stack further on.
 
-import { isJsonObject, JsonFloat, type JsonValue } from "../values";
+import { isJsonObject, JsonFloat, type JsonValue, keysInTextOrder, TEXT_ORDER } from "../values";
 
-export { isJsonObject, JsonFloat, type JsonValue };
+export { isJsonObject, JsonFloat, type JsonValue, keysInTextOrder };
+
+/** A key JavaScript lists before the others: an array index ("0" … "4294967294"). */
+const isArrayIndex = (key: string) =>
+  /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4_294_967_295;
 
 /** The text is not JSON, or nests deeper than allowed. */
 export class JsonSyntaxError extends Error {
@@ -97,10 +101,14 @@ export function parseJson(text: string, maxDepth = MAX_DEPTH): JsonValue {
         at += 1;
         return object;
       }
+      const keys = new Set<string>();
+      let mayBeReordered = false;
       for (;;) {
         skipSpace();
         if (text[at] !== '"') fail("Expected a key");
         const key = parseString();
+        if (keys.delete(key) || isArrayIndex(key)) mayBeReordered = true;
+        keys.add(key);
         skipSpace();
         if (text[at] !== ":") fail("Expected ':'");
         at += 1;
@@ -112,6 +120,12 @@ export function parseJson(text: string, maxDepth = MAX_DEPTH): JsonValue {
         }
         if (text[at] === "}") {
           at += 1;
+          if (mayBeReordered) {
+            const order = [...keys];
+            const own = Object.keys(object);
+            if (order.some((key, i) => key !== own[i]))
+              Object.defineProperty(object, TEXT_ORDER, { value: order });
+          }
           return object;
         }
         fail("Expected ',' or '}'");

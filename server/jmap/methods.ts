@@ -1,7 +1,7 @@
 import type { Invocation, JmapResponse } from "../../src/jmap/protocol";
 import { CORE_CAPABILITY, STALWART_CAPABILITY } from "../../src/jmap/protocol";
 import type { User } from "../auth";
-import { decodeId } from "../ids";
+import { canonicalId } from "../ids";
 import type { Store } from "../store";
 import { limit, MethodFailure, notRequest } from "./errors";
 import { isJsonObject, type JsonValue } from "./json";
@@ -40,14 +40,15 @@ export type MethodHandler = (
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /**
- * An id from a request: "#k1" becomes the id created as "k1" earlier in this request (RFC
- * 8620 §5.3). Null for what cannot be an id at all (not in Stalwart's alphabet, an unknown
- * creation id), which the server drops silently (shared wire reference §5).
+ * An id from a request, as the server writes it back (shortest form: "aab" is "b", shared wire
+ * reference §3): "#k1" becomes the id created as "k1" earlier in this request (RFC 8620 §5.3).
+ * Null for what cannot be an id at all (a character outside Stalwart's id alphabet, an unknown
+ * creation id), which /set drops silently and /get lists first in notFound (reference §4, §5).
  */
 export function resolveId(context: MethodContext, id: unknown): string | null {
   if (typeof id !== "string") return null;
   if (id.startsWith("#")) return context.createdIds.get(id.slice(1)) ?? null;
-  return decodeId(id) === null ? null : id;
+  return canonicalId(id);
 }
 
 interface ParsedRequest {
@@ -80,8 +81,9 @@ function parseRequest(body: JsonValue, raw: string): ParsedRequest {
     created = new Map();
     for (const [creationId, id] of Object.entries(createdIds)) {
       // Each value must be an id (reference §2: a malformed createdIds is notRequest).
-      if (typeof id !== "string" || decodeId(id) === null) throw notRequest(raw);
-      created.set(creationId, id);
+      const canonical = typeof id === "string" ? canonicalId(id) : null;
+      if (canonical === null) throw notRequest(raw);
+      created.set(creationId, canonical);
     }
   }
   if (methodCalls.length > MAX_CALLS_IN_REQUEST) throw limit("maxCallsInRequest");
@@ -93,8 +95,8 @@ function parseRequest(body: JsonValue, raw: string): ParsedRequest {
  * (reference §8); missing or unparseable means "my own account" (reference §1).
  */
 function accountOf(args: Record<string, unknown>, user: User): string {
-  const { accountId } = args;
-  if (typeof accountId !== "string" || decodeId(accountId) === null) return user.accountId;
+  const accountId = typeof args.accountId === "string" ? canonicalId(args.accountId) : null;
+  if (accountId === null) return user.accountId;
   if (accountId === user.accountId || user.isAdministrator) return accountId;
   throw new MethodFailure("forbidden", `You are not an owner of account ${accountId}`);
 }

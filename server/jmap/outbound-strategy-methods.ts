@@ -1,21 +1,33 @@
 import { OUTBOUND_STRATEGY_PERMISSIONS, type SetError } from "../../src/jmap/protocol";
 import {
+  firstCompileError,
   isProperty,
   type OutboundStrategy,
   PROPERTIES,
-  parseExpression,
+  patchExpression,
   SINGLETON_ID,
 } from "../outbound-strategy";
+import { keysInTextOrder } from "../values";
 import { FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject } from "./json";
-import type { MethodHandler } from "./methods";
+import { type MethodHandler, resolveId } from "./methods";
+import { requestedProperties } from "./requested-properties";
+import { assertSetPermissions } from "./set-permissions";
 import { setResponse } from "./set-response";
 
 // Shared wire reference §10: x:MtaOutboundStrategy, a singleton whose `tls` expression picks a
 // TLS strategy by name for each delivery. It has no /query; it cannot be created or destroyed.
+// What /set checks is the shared expressions reference §5.
 
 /** maxObjectsInGet and maxObjectsInSet, as the session says for every object. */
 const MAX_OBJECTS = 500;
+
+/** Creating, updating and destroying all need the one Update permission (reference §8). */
+const SET_PERMISSIONS = {
+  create: OUTBOUND_STRATEGY_PERMISSIONS.update,
+  update: OUTBOUND_STRATEGY_PERMISSIONS.update,
+  destroy: OUTBOUND_STRATEGY_PERMISSIONS.update,
+};
 
 const SINGLETON_ERROR: SetError = {
   type: "singleton",
@@ -39,7 +51,7 @@ function toWire(outbound: OutboundStrategy, properties: ReadonlySet<string> | nu
 const get: MethodHandler = (args, context) => {
   if (!context.permissions.has(OUTBOUND_STRATEGY_PERMISSIONS.get))
     throw new MethodFailure("forbidden", FORBIDDEN);
-  let ids: unknown[] = [SINGLETON_ID];
+  let ids: string[] = [SINGLETON_ID];
   if (args.ids !== undefined && args.ids !== null) {
     if (!Array.isArray(args.ids) || !args.ids.every((id) => typeof id === "string"))
       throw new MethodFailure("invalidArguments", "ids must be an array of ids.");
@@ -48,21 +60,48 @@ const get: MethodHandler = (args, context) => {
       throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
     ids = args.ids;
   }
-  let properties: Set<string> | null = null;
-  if (Array.isArray(args.properties)) {
-    const asked = args.properties.filter(
-      (p): p is string => typeof p === "string" && isProperty(p),
-    );
-    if (asked.length > 0) properties = new Set(asked);
+  const properties = requestedProperties(args.properties, isProperty);
+  const list: Record<string, unknown>[] = [];
+  const unparseable: string[] = [];
+  const unknown: string[] = [];
+  for (const raw of ids) {
+    const id = resolveId(context, raw);
+    if (id === SINGLETON_ID) list.push(toWire(context.store.outbound, properties));
+    else if (id === null) unparseable.push(raw);
+    else unknown.push(id);
   }
-  return {
-    accountId: context.accountId,
-    list: ids
-      .filter((id) => id === SINGLETON_ID)
-      .map(() => toWire(context.store.outbound, properties)),
-    notFound: ids.filter((id) => id !== SINGLETON_ID),
-  };
+  // As for every object: the unparseable ids first, as written, then the unknown ones (§4).
+  return { accountId: context.accountId, list, notFound: [...unparseable, ...unknown] };
 };
+
+/** A refused update, thrown out of its transaction so that nothing is written. */
+class Refusal extends Error {
+  constructor(readonly setError: SetError) {
+    super(setError.type);
+  }
+}
+
+const isSetError = (value: OutboundStrategy | SetError): value is SetError => "type" in value;
+
+/**
+ * The singleton after `patch`, or the SetError that refuses it: the first bad key decides a
+ * patch error (a key that is not one of the four expressions is "Invalid property"); then all
+ * four expressions are compiled, in Stalwart's order, and the first that fails decides.
+ */
+function patched(stored: OutboundStrategy, patch: unknown): OutboundStrategy | SetError {
+  if (!isJsonObject(patch))
+    return { type: "invalidPatch", description: "Invalid key for object", properties: [""] };
+  const next = { ...stored };
+  for (const key of keysInTextOrder(patch)) {
+    if (key === "@type") continue;
+    if (!isProperty(key))
+      return { type: "invalidPatch", description: "Invalid property", properties: [key] };
+    const expression = patchExpression(stored[key], patch[key], key);
+    if (!expression.ok) return expression.error;
+    next[key] = expression.value;
+  }
+  return firstCompileError(next) ?? next;
+}
 
 const set: MethodHandler = async (args, context) => {
   const create = args.create ?? {};
@@ -70,62 +109,47 @@ const set: MethodHandler = async (args, context) => {
   const destroy = args.destroy ?? [];
   if (!isJsonObject(create) || !isJsonObject(update) || !Array.isArray(destroy))
     throw new MethodFailure("invalidArguments", "create, update and destroy are malformed.");
-  if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS)
+  const asked = {
+    create: Object.keys(create).length,
+    update: Object.keys(update).length,
+    destroy: destroy.length,
+  };
+  if (asked.create + asked.update + asked.destroy > MAX_OBJECTS)
     throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
-  if (
-    Object.keys(update).length > 0 &&
-    !context.permissions.has(OUTBOUND_STRATEGY_PERMISSIONS.update)
-  )
-    throw new MethodFailure("forbidden", "You are not authorized to update objects of this type");
+  assertSetPermissions(context, SET_PERMISSIONS, asked);
 
   const notCreated = keyed<SetError>();
   for (const clientId of Object.keys(create)) notCreated[clientId] = SINGLETON_ERROR;
   const updated = keyed<null>();
   const notUpdated = keyed<SetError>();
   const notDestroyed = keyed<SetError>();
-  for (const id of destroy) if (typeof id === "string") notDestroyed[id] = SINGLETON_ERROR;
+  // Ids that cannot be parsed are dropped silently (reference §3, §5).
+  const destroyIds = destroy.map((id) => resolveId(context, id)).filter((id) => id !== null);
+  for (const id of destroyIds) notDestroyed[id] = SINGLETON_ERROR;
 
-  for (const [id, patch] of Object.entries(update)) {
+  for (const [rawId, patch] of Object.entries(update)) {
+    const id = resolveId(context, rawId);
+    if (id === null) continue;
+    if (destroyIds.includes(id)) {
+      notUpdated[id] = { type: "willDestroy", description: "ID will be destroyed." };
+      continue;
+    }
     if (id !== SINGLETON_ID) {
       notUpdated[id] = { type: "notFound" };
       continue;
     }
-    if (!isJsonObject(patch)) {
-      notUpdated[id] = {
-        type: "invalidPatch",
-        description: "Invalid key for object",
-        properties: [""],
-      };
-      continue;
+    try {
+      await context.store.transaction((draft) => {
+        const next = patched(draft.outbound, patch);
+        // Thrown, so that the transaction writes nothing on any refusal.
+        if (isSetError(next)) throw new Refusal(next);
+        draft.outbound = next;
+      });
+      updated[id] = null;
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      notUpdated[id] = error.setError;
     }
-    // The first bad key decides; a malformed expression stores nothing (reference §10).
-    const changes: Partial<OutboundStrategy> = {};
-    let error: SetError | null = null;
-    for (const [key, value] of Object.entries(patch)) {
-      if (key === "@type") continue;
-      if (!isProperty(key)) {
-        error = { type: "invalidPatch", description: "Invalid property", properties: [key] };
-        break;
-      }
-      const expression = parseExpression(value);
-      if (!expression) {
-        error = {
-          type: "invalidPatch",
-          description: "Invalid value for property.",
-          properties: [key],
-        };
-        break;
-      }
-      changes[key] = expression;
-    }
-    if (error) {
-      notUpdated[id] = error;
-      continue;
-    }
-    await context.store.transaction((draft) => {
-      Object.assign(draft.outbound, changes);
-    });
-    updated[id] = null;
   }
 
   return setResponse(context.accountId, [

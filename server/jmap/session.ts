@@ -9,7 +9,8 @@ export const MAX_OBJECTS_IN_SET = 500;
 /**
  * The JMAP session (RFC 8620 §2) as Stalwart shapes it (shared wire reference §1): without a
  * user only the capabilities; `urn:stalwart:jmap` only per account and in primaryAccounts.
- * URLs are built from the request's own origin, so the page works behind any host and port.
+ * URLs are built from `origin`, which the caller takes from the configured public URL, never
+ * from a request's Host header (reference §1).
  */
 export function sessionFor(user: User | null, origin: string): JmapSession {
   return {

@@ -284,7 +284,7 @@ describe("x:MtaTlsStrategy/set update and destroy", () => {
     const server = await testServer();
     const id = await server.create({ name: "relay" });
     const { args } = await server.one(SET, {
-      update: { [id]: { description: "x" }, aaaaaaaaaaaa: { description: "x" } },
+      update: { [id]: { description: "x" }, dddddddddddd: { description: "x" } },
       destroy: [id, "bbbbbbbbbbbb"],
     });
     expect(args).toEqual({
@@ -292,7 +292,7 @@ describe("x:MtaTlsStrategy/set update and destroy", () => {
       destroyed: [id],
       notUpdated: {
         [id]: { type: "willDestroy", description: "ID will be destroyed." },
-        aaaaaaaaaaaa: { type: "notFound" },
+        dddddddddddd: { type: "notFound" },
       },
       notDestroyed: { bbbbbbbbbbbb: { type: "notFound" } },
     });

@@ -1,5 +1,6 @@
 import { type SetError, TLS_STRATEGY_PERMISSIONS } from "../../src/jmap/protocol";
-import { compareIds } from "../ids";
+import { canonicalId, compareIds } from "../ids";
+import { isServerProperty } from "../property-names";
 import {
   applyKey,
   DEFAULTS,
@@ -13,6 +14,8 @@ import {
 import { ANCHOR_NOT_FOUND, FORBIDDEN, MethodFailure, REQUEST_TOO_LARGE } from "./errors";
 import { isJsonObject, JsonFloat } from "./json";
 import { type MethodContext, type MethodHandler, resolveId } from "./methods";
+import { requestedProperties } from "./requested-properties";
+import { assertSetPermissions } from "./set-permissions";
 import { setResponse } from "./set-response";
 
 // Shared wire reference §4–6: x:MtaTlsStrategy/get, /set and /query exactly as Stalwart
@@ -64,12 +67,8 @@ const get: MethodHandler = (args, context) => {
       else unknown.push(id);
     }
   }
-  let properties: Set<string> | null = null;
-  if (args.properties !== undefined && args.properties !== null) {
-    const asked = stringArray(args.properties, "properties");
-    // [] means all; otherwise the known names, and id always (reference §4).
-    if (asked.length > 0) properties = new Set(asked.filter(isProperty));
-  }
+  // id is always sent (toWire adds it).
+  const properties = requestedProperties(args.properties, isProperty);
   return {
     accountId: context.accountId,
     list: found.map((strategy) => toWire(strategy, properties)),
@@ -97,21 +96,11 @@ const set: MethodHandler = async (args, context) => {
   const destroyIds = stringArray(destroy, "destroy");
   const operations = Object.keys(create).length + Object.keys(update).length + destroyIds.length;
   if (operations > MAX_OBJECTS) throw new MethodFailure("requestTooLarge", REQUEST_TOO_LARGE);
-  const canCreate = context.permissions.has(TLS_STRATEGY_PERMISSIONS.create);
-  const canUpdate = context.permissions.has(TLS_STRATEGY_PERMISSIONS.update);
-  const canDestroy = context.permissions.has(TLS_STRATEGY_PERMISSIONS.destroy);
-  if (operations > 0 && !canCreate && !canUpdate && !canDestroy) {
-    throw new MethodFailure(
-      "forbidden",
-      "You are not authorized to create, update or destroy objects of this type",
-    );
-  }
-  if (Object.keys(create).length > 0 && !canCreate)
-    throw new MethodFailure("forbidden", "You are not authorized to create objects of this type");
-  if (Object.keys(update).length > 0 && !canUpdate)
-    throw new MethodFailure("forbidden", "You are not authorized to update objects of this type");
-  if (destroyIds.length > 0 && !canDestroy)
-    throw new MethodFailure("forbidden", "You are not authorized to destroy objects of this type");
+  assertSetPermissions(context, TLS_STRATEGY_PERMISSIONS, {
+    create: Object.keys(create).length,
+    update: Object.keys(update).length,
+    destroy: destroyIds.length,
+  });
 
   const created = keyed<{ id: string }>();
   const notCreated = keyed<SetError>();
@@ -249,14 +238,31 @@ const RANGES = new Map<string, { side: "lower" | "upper"; isInclusive: boolean }
   ["nameIsLessThanOrEqual", { side: "upper", isInclusive: true }],
 ]);
 
+const RANGE_KEY = /^(.+)Is(?:GreaterThan|GreaterThanOrEqual|LessThan|LessThanOrEqual)$/;
+
+/**
+ * The refusal of a filter key (reference §6): a key naming a property of some server object
+ * (`description`, `text`), directly or with a range suffix (`descriptionIsLessThan`), is
+ * "Filter on property <property> is not supported or invalid"; any other key (`foo`,
+ * `nameIsFoo`) is refused with the key alone as the description.
+ */
+function unsupportedFilter(key: string): MethodFailure {
+  const property = RANGE_KEY.exec(key)?.[1] ?? key;
+  return new MethodFailure(
+    "unsupportedFilter",
+    isServerProperty(property) ? `Filter on property ${property} is not supported or invalid` : key,
+  );
+}
+
 function foldCondition(bounds: NameBounds, key: string, value: unknown): void {
   const range = RANGES.get(key);
-  if (typeof value !== "string" || (key !== "name" && !range)) {
+  if (key !== "name" && !range) throw unsupportedFilter(key);
+  // The name's conditions take a string: anything else names the property (`name`).
+  if (typeof value !== "string")
     throw new MethodFailure(
       "unsupportedFilter",
-      `Filter on property ${key} is not supported or invalid`,
+      "Filter on property name is not supported or invalid",
     );
-  }
   if (!range) {
     if (bounds.equal !== null && bounds.equal !== value) bounds.isEmpty = true;
     bounds.equal = value;
@@ -381,7 +387,9 @@ const query: MethodHandler = (args, context) => {
 
   let position: number;
   if (args.anchor !== undefined && args.anchor !== null) {
-    const index = typeof args.anchor === "string" ? ids.indexOf(args.anchor) : -1;
+    // The anchor is an id, read as any id is ("aab" is "b").
+    const anchor = typeof args.anchor === "string" ? canonicalId(args.anchor) : null;
+    const index = anchor === null ? -1 : ids.indexOf(anchor);
     if (index < 0) throw new MethodFailure("anchorNotFound", ANCHOR_NOT_FOUND);
     position = Math.max(0, index + integer(args.anchorOffset, "anchorOffset", 0));
   } else {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { compareIds } from "../ids";
-import { ADMIN, ORIGIN, testServer, USING } from "../test-support";
+import { ADMIN, basic, ORIGIN, testServer, USING } from "../test-support";
 
 // Issue 9 §1: the embedded server answers as Stalwart v0.16 does, to the byte. One row per
 // rule of the shared wire reference; the section is in each row's name.
@@ -198,12 +198,13 @@ describe("createdIds and creation ids across calls (reference §2, RFC 8620 §3.
 });
 
 describe("x:MtaTlsStrategy/get (reference §4)", () => {
-  test("§4 notFound lists the unparseable ids first, as written, then the unknown ones", async () => {
+  test("§4 notFound lists the unparseable ids first, as written, then the unknown ones in their shortest form", async () => {
     const server = await testServer();
     const { args } = await server.one(GET, {
       ids: ["aaaaaaaaaaaa", "not an id!", "bbbbbbbbbbbb", "#nope", ""],
     });
-    expect(args.notFound).toEqual(["not an id!", "#nope", "", "aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
+    // "aaaaaaaaaaaa" and "" are both id 0, written "a" (§3).
+    expect(args.notFound).toEqual(["not an id!", "#nope", "a", "bbbbbbbbbbbb", "a"]);
   });
 
   test("§3 objects come in wire key order, whatever properties asked; id always, last", async () => {
@@ -296,6 +297,29 @@ describe("x:MtaTlsStrategy/set (reference §5)", () => {
     expect(args.notUpdated).toEqual({
       [id]: { type: "invalidPatch", description: "Invalid property", properties: [key] },
     });
+  });
+
+  test.each([
+    ["id", { id: "b" }, { description: "Invalid property", properties: ["id"] }],
+    [
+      "another object's property",
+      { text: "x" },
+      { description: "Invalid property", properties: ["text"] },
+    ],
+    [
+      "another one",
+      { maxRecipients: 5 },
+      { description: "Invalid property", properties: ["maxRecipients"] },
+    ],
+    [
+      "no property at all",
+      { nameX: "x" },
+      { description: "Invalid key for object", properties: [""] },
+    ],
+  ])("§5 on create, %s", async (_label, patch, error) => {
+    const server = await testServer();
+    const { args } = await server.one(SET, { create: { k: { name: "n", ...patch } } });
+    expect(args).toEqual({ accountId: "b", notCreated: { k: { type: "invalidPatch", ...error } } });
   });
 
   test.each([
@@ -488,9 +512,9 @@ describe("limits and caps (reference §4, §6, §12)", () => {
     expect((args.list as { name: string }[]).map((s) => s.name)).toEqual(["b", "a", "b"]);
   });
 
-  test("§4 properties naming only unknown properties answers the id alone", async () => {
+  test("§4 properties naming only another object's properties answers the id alone", async () => {
     const server = await testServer();
-    const { args } = await server.one(GET, { ids: null, properties: ["nope"] });
+    const { args } = await server.one(GET, { ids: null, properties: ["text", "secret"] });
     expect(Object.keys((args.list as object[])[0] ?? {})).toEqual(["id"]);
   });
 
@@ -578,5 +602,239 @@ describe("limits and caps (reference §4, §6, §12)", () => {
       calculateTotal: true,
     });
     expect(exact.args.total).toBe(0);
+  });
+});
+
+describe("ids (reference §3)", () => {
+  test("§3 an id is read at any length, upper-case K–Z as k–z; answers name it in its shortest form", async () => {
+    const server = await testServer();
+    const id = await server.create({ name: "shortest" });
+    const shouted = id.replace(/[k-z]/g, (char) => char.toUpperCase());
+    const got = await server.one(GET, { ids: [`aa${id}`, shouted], properties: ["name"] });
+    expect(got.args).toEqual({
+      accountId: "b",
+      list: [
+        { name: "shortest", id },
+        { name: "shortest", id },
+      ],
+      notFound: [],
+    });
+    const set = await server.one(SET, {
+      update: { [`a${id}`]: { description: "found" } },
+      destroy: [`aaa${shouted}`],
+    });
+    expect(set.args).toEqual({
+      accountId: "b",
+      destroyed: [id],
+      notUpdated: { [id]: { type: "willDestroy", description: "ID will be destroyed." } },
+    });
+  });
+
+  test("§3 upper-case A–J and anything outside the alphabet are unparseable; the empty string is id 0", async () => {
+    const server = await testServer();
+    const { args } = await server.one(GET, { ids: ["B", "J", "a-b", "é", "Kk", "", "aab"] });
+    expect(args.notFound).toEqual(["B", "J", "a-b", "é", "kk", "a", "b"]);
+    const set = await server.one(SET, { destroy: ["B", "J", "", "aab"] });
+    expect(set.args).toEqual({
+      accountId: "b",
+      notDestroyed: { a: { type: "notFound" }, b: { type: "notFound" } },
+    });
+  });
+
+  test("§3 a query's anchor is read as an id", async () => {
+    const server = await testServer();
+    const id = await server.create({ name: "anchored" });
+    const { args } = await server.one(QUERY, { anchor: `aa${id}`, limit: 1 });
+    expect(args.ids).toEqual([id]);
+  });
+
+  test("§1 accountId is read as an id", async () => {
+    const server = await testServer([{ name: "other", password: "pw-other", permissions: "all" }]);
+    // "ab" is "b", the administrator's own; "c" is other's own account.
+    expect((await server.one(GET, { accountId: "ab", ids: [] })).args.accountId).toBe("b");
+    const { args } = await server.one(
+      GET,
+      { accountId: "aab", ids: [] },
+      basic("other", "pw-other"),
+    );
+    expect(args).toEqual({ type: "forbidden", description: "You are not an owner of account b" });
+  });
+});
+
+describe("properties on every /get (reference §4)", () => {
+  const TLS_KEYS = [
+    "name",
+    "allowInvalidCerts",
+    "dane",
+    "description",
+    "mtaSts",
+    "startTls",
+    "mtaStsTimeout",
+    "tlsTimeout",
+    "id",
+  ];
+  const OUTBOUND_KEYS = ["connection", "route", "schedule", "tls", "id"];
+
+  test.each([
+    [null, TLS_KEYS, OUTBOUND_KEYS],
+    [[], TLS_KEYS, OUTBOUND_KEYS],
+    [["bogus"], TLS_KEYS, OUTBOUND_KEYS],
+    [
+      ["name", "bogus", "tls"],
+      ["name", "id"],
+      ["tls", "id"],
+    ],
+    [["text"], ["id"], ["id"]],
+    [
+      ["description", "route"],
+      ["description", "id"],
+      ["route", "id"],
+    ],
+  ])("§4 properties %j", async (properties, tlsKeys, outboundKeys) => {
+    const server = await testServer();
+    const tlsGet = await server.one(GET, { ids: null, properties });
+    expect(Object.keys((tlsGet.args.list as object[])[0] ?? {})).toEqual(tlsKeys);
+    const outboundGet = await server.one("x:MtaOutboundStrategy/get", {
+      ids: ["singleton"],
+      properties,
+    });
+    expect(Object.keys((outboundGet.args.list as object[])[0] ?? {})).toEqual(outboundKeys);
+    const actionGet = await server.one("x:Action/get", { ids: ["b"], properties });
+    expect(actionGet.args).toEqual({ accountId: "b", list: [], notFound: ["b"] });
+  });
+
+  test("§4 properties that are not a list of names is invalidArguments, on every /get", async () => {
+    const server = await testServer();
+    for (const method of [GET, "x:MtaOutboundStrategy/get", "x:Action/get"]) {
+      const { args } = await server.one(method, { ids: [], properties: "name" });
+      expect(args.type).toBe("invalidArguments");
+    }
+  });
+});
+
+describe("notFound on every /get (reference §4, §10, §11)", () => {
+  test("§4 unparseable ids first, as written, then the unknown ones: x:MtaOutboundStrategy", async () => {
+    const server = await testServer();
+    const { args } = await server.one("x:MtaOutboundStrategy/get", {
+      ids: ["other", "not an id!", "aasingleton", "#nope", ""],
+      properties: ["tls"],
+    });
+    expect(args).toMatchObject({
+      list: [{ tls: expect.any(Object), id: "singleton" }],
+      notFound: ["not an id!", "#nope", "other", "a"],
+    });
+  });
+
+  test("§11 x:Action/get: every id unknown, the unparseable first", async () => {
+    const server = await testServer();
+    const { args } = await server.one("x:Action/get", { ids: ["bvqzsia", "B!", "aab"] });
+    expect(args).toEqual({ accountId: "b", list: [], notFound: ["B!", "bvqzsia", "b"] });
+  });
+});
+
+describe("filters of x:MtaTlsStrategy/query (reference §6)", () => {
+  test.each([
+    [{ foo: "x" }, "foo"],
+    [{ nameIsFoo: "x" }, "nameIsFoo"],
+    [{ operator: "AND", conditions: [{ name: "x" }, { bogus: 1 }] }, "bogus"],
+    [{ text: "x" }, "Filter on property text is not supported or invalid"],
+    [{ description: "x" }, "Filter on property description is not supported or invalid"],
+    [{ id: "x" }, "Filter on property id is not supported or invalid"],
+    [{ nameIsGreaterThan: 5 }, "Filter on property name is not supported or invalid"],
+    [{ nameIsLessThanOrEqual: null }, "Filter on property name is not supported or invalid"],
+    [{ name: ["x"] }, "Filter on property name is not supported or invalid"],
+  ])("§6 %j is unsupportedFilter %j", async (filter, description) => {
+    const server = await testServer();
+    expect((await server.one(QUERY, { filter, position: 0 })).args).toEqual({
+      type: "unsupportedFilter",
+      description,
+    });
+  });
+});
+
+describe("permissions of every /set (reference §8, §11)", () => {
+  const NONE = "You are not authorized to create, update or destroy objects of this type";
+  const users = [
+    { name: "reader", password: "pw-reader", permissions: ["sysMtaTlsStrategyGet"] },
+    {
+      name: "creator",
+      password: "pw-creator",
+      permissions: ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyCreate"],
+    },
+  ];
+
+  test.each([[GET.replace("get", "set")], ["x:MtaOutboundStrategy/set"], ["x:Action/set"]])(
+    "§8 %s by a caller with none of the three: the same text, even when empty",
+    async (method) => {
+      const server = await testServer(users);
+      for (const args of [{}, { create: {} }, { destroy: ["b"] }]) {
+        expect(await server.one(method, args, basic("reader", "pw-reader"))).toEqual({
+          name: "error",
+          args: { type: "forbidden", description: NONE },
+        });
+      }
+    },
+  );
+
+  test("§8 a caller holding one of the three gets the text of the change it may not make", async () => {
+    const server = await testServer(users);
+    const creator = basic("creator", "pw-creator");
+    expect((await server.one(SET, {}, creator)).args).toEqual({ accountId: "d" });
+    for (const [args, kind] of [
+      [{ update: { b: {} } }, "update"],
+      [{ destroy: ["b"] }, "destroy"],
+    ] as const) {
+      expect(await server.one(SET, args, creator)).toEqual({
+        name: "error",
+        args: {
+          type: "forbidden",
+          description: `You are not authorized to ${kind} objects of this type`,
+        },
+      });
+    }
+  });
+});
+
+describe("x:MtaOutboundStrategy/set (reference §10, expressions reference §5)", () => {
+  const OUTBOUND_SET = "x:MtaOutboundStrategy/set";
+
+  test.each([
+    [
+      "§5.2 a compile error is validationFailed naming the property",
+      { match: { "0": { if: "rcpt_domain == example.com", then: "'x'" } }, else: "'default'" },
+      {
+        type: "validationFailed",
+        properties: ["tls"],
+        validationErrors: [
+          {
+            type: "Invalid",
+            property: "tls",
+            value: `Error parsing 'if' expression in condition #1: Invalid variable or constant "example.com"`,
+          },
+        ],
+      },
+    ],
+    [
+      "§5.2 match as a JSON array is invalidPatch on tls/match",
+      { match: [{ if: "true", then: "'x'" }], else: "'d'" },
+      {
+        type: "invalidPatch",
+        description: "Invalid value for object property",
+        properties: ["tls/match"],
+      },
+    ],
+    [
+      "§5.2 an empty else is invalidPatch on tls/else",
+      { match: {}, else: "" },
+      {
+        type: "invalidPatch",
+        description: "Invalid value for property.",
+        properties: ["tls/else"],
+      },
+    ],
+  ])("%s", async (_rule, tls, setError) => {
+    const server = await testServer();
+    const { args } = await server.one(OUTBOUND_SET, { update: { singleton: { tls } } });
+    expect(args).toEqual({ accountId: "b", notUpdated: { singleton: setError } });
   });
 });
