@@ -11,7 +11,7 @@ const ROOT = resolve(SRC, "..");
 /** The layers each layer may import from (itself included). */
 const ALLOWED: Record<string, string[]> = {
   jmap: ["jmap"],
-  components: ["components"],
+  components: ["components", "jmap"],
   session: ["session", "components", "jmap"],
   features: ["features", "session", "components", "jmap"],
   app: ["app", "features", "session", "components", "jmap"],

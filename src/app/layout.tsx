@@ -7,10 +7,10 @@ import { ViewNoticesProvider } from "../components/view-heading";
 import { lastListPath } from "../features/tls-strategies/last-list-view";
 import { editPath, LIST_PATH } from "../features/tls-strategies/paths";
 import { cachedName, OBJECT } from "../features/tls-strategies/queries";
-import { UnauthorizedError } from "../jmap/errors";
+import { MethodError, UnauthorizedError } from "../jmap/errors";
 import { Announcements } from "../session/announcements";
 import { type ObjectLink, PendingApplyNotice } from "../session/apply";
-import { sessionQuery, useAuth } from "../session/auth";
+import { accountQuery, sessionQuery, useAuth } from "../session/auth";
 import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
 import { useUrlSearch } from "../session/url-search";
 
@@ -50,6 +50,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
     let isAsking = false;
     const expire = async (error: unknown) => {
       if (!(error instanceof UnauthorizedError) || isAsking) return;
+      // Sent before a sign-in that has since succeeded: read again with the new credentials.
+      if (error.isStale) {
+        await queryClient.invalidateQueries();
+        return;
+      }
       if (hasUnsavedWork() || isReauthenticating()) {
         // Work on the page, or the sign-in dialog already open over it (a save asked): sign
         // in over the page, then load what failed again.
@@ -64,13 +69,18 @@ export function AppLayout({ children }: { children: ReactNode }) {
       navigate(signInPath({ pathname, search }), { replace: true });
     };
     const unsubscribeQueries = queryClient.getQueryCache().subscribe((event) => {
-      if (event.type === "updated" && event.action.type === "error")
-        void expire(event.action.error);
+      if (event.type !== "updated" || event.action.type !== "error") return;
+      const { error } = event.action;
+      // Refused for a missing permission: what the page offers may be out of date (a server
+      // whose session state does not follow permissions), so they are read again.
+      if (error instanceof MethodError && error.type === "forbidden" && client)
+        void queryClient.invalidateQueries({ queryKey: accountQuery(client).queryKey });
+      void expire(error);
     });
     return () => {
       unsubscribeQueries();
     };
-  }, [queryClient, signOut, navigate, reauthenticate, isReauthenticating]);
+  }, [queryClient, signOut, navigate, reauthenticate, isReauthenticating, client]);
 
   if (!client) return <Redirect to={signInPath({ pathname, search })} replace />;
 

@@ -13,6 +13,10 @@ import { isSignedOutElsewhere } from "../session/sign-out-mark";
  * then read with the old credentials.
  */
 export function installPageRestore(queryClient: QueryClient): void {
+  // A tab brought back to the front follows a theme chosen in another tab meanwhile.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") syncTheme();
+  });
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
     syncTheme();

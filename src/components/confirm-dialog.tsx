@@ -60,7 +60,10 @@ export function ConfirmDialog({
       <h2 id={titleId}>{title}</h2>
       {isOpen ? (
         <>
-          <div className="dialog-body">{children}</div>
+          {/* What the body asks (a name typed to confirm) is locked while the answer is awaited. */}
+          <fieldset className="plain-fieldset dialog-body" disabled={isPending}>
+            {children}
+          </fieldset>
           {error ? (
             <div role="alert" className="notice notice-error">
               {error}

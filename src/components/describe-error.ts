@@ -6,7 +6,15 @@ import {
   SetObjectError,
   TransportError,
   UnauthorizedError,
-} from "./errors";
+} from "../jmap/errors";
+import { revealHidden } from "./shown-text";
+
+/**
+ * Text that came from the server, as a sentence may quote it: invisible and
+ * direction-changing characters shown as ⟨U+202E⟩, so a description that holds them cannot
+ * turn the sentence around it (README, "No impersonation").
+ */
+const fromServer = (text: string) => revealHidden(text, "text");
 
 /** One sentence an admin can act on, for any error the JMAP client raises. */
 export function describeError(error: unknown, context: { permission?: string } = {}): string {
@@ -15,23 +23,24 @@ export function describeError(error: unknown, context: { permission?: string } =
   if (error instanceof RateLimitedError || error instanceof ForeignSessionError)
     return error.message;
   if (error instanceof RequestError) {
-    if (error.limit) return `The request was too large for the server (limit: ${error.limit}).`;
-    return `The server refused the request: ${error.message}`;
+    if (error.limit)
+      return `The request was too large for the server (limit: ${fromServer(error.limit)}).`;
+    return `The server refused the request: ${fromServer(error.message)}`;
   }
   if (error instanceof MethodError) {
     if (error.type === "forbidden") {
       return context.permission
         ? `You are not allowed to do this: your account lacks the “${context.permission}” permission.`
-        : `You are not allowed to do this: ${error.description ?? "permission denied"}.`;
+        : `You are not allowed to do this: ${fromServer(error.description ?? "permission denied")}.`;
     }
-    return `The server could not do this (${error.type})${error.description ? `: ${error.description}` : "."}`;
+    return `The server could not do this (${fromServer(error.type)})${error.description ? `: ${fromServer(error.description)}` : "."}`;
   }
   if (error instanceof SetObjectError) {
     if (error.type === "notFound")
       return "This strategy no longer exists: someone may have deleted it.";
-    return `The server refused this change (${error.type})${
-      error.setError.description ? `: ${error.setError.description}` : "."
+    return `The server refused this change (${fromServer(error.type)})${
+      error.setError.description ? `: ${fromServer(error.setError.description)}` : "."
     }`;
   }
-  return error instanceof Error ? error.message : "Something went wrong.";
+  return error instanceof Error ? fromServer(error.message) : "Something went wrong.";
 }

@@ -477,3 +477,31 @@ describe("a session remembered from an earlier load (RFC 8620 §3.4)", () => {
     expect(readSessionMemory("nonsense")).toEqual({});
   });
 });
+
+test("a 401 for a request sent before new credentials took over says so (stale), one after does not", async () => {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const server = fakeServer(async (_url, init) => {
+    if (init.method === "GET") return json(SESSION);
+    await held;
+    return new Response("", { status: 401 });
+  });
+  const client = new JmapClient(
+    { kind: "basic", username: "admin", password: "old" },
+    { fetch: server.fetch, discoveryUrl: "https://mail.example.com/.well-known/jmap" },
+  );
+  await client.session();
+  const sentBefore = client.call([{ id: "q", name: "x:MtaTlsStrategy/query", args: {} }]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  client.setCredentials({ kind: "basic", username: "admin", password: "new" });
+  release();
+  const before = await sentBefore.catch((error: unknown) => error);
+  expect(before).toBeInstanceOf(UnauthorizedError);
+  expect((before as UnauthorizedError).isStale).toBe(true);
+  const after = await client
+    .call([{ id: "q", name: "x:MtaTlsStrategy/query", args: {} }])
+    .catch((error: unknown) => error);
+  expect((after as UnauthorizedError).isStale).toBe(false);
+});

@@ -459,10 +459,11 @@ export class JmapClient {
     const headers = { ...init.headers, Accept: "application/json" };
     if (isData) this.#onDataRequest?.({ ...init, url: url.href, headers });
     let response: Response;
+    const sentWith = this.#authorization;
     try {
       response = await this.#fetch(url, {
         ...init,
-        headers: { ...headers, Authorization: this.#authorization },
+        headers: { ...headers, Authorization: sentWith },
         credentials: "omit",
       });
     } catch (error) {
@@ -474,7 +475,8 @@ export class JmapClient {
         },
       );
     }
-    if (response.status === 401) throw new UnauthorizedError();
+    if (response.status === 401)
+      throw new UnauthorizedError(undefined, sentWith !== this.#authorization);
     if (response.status === 429) {
       const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
       throw new RateLimitedError(Number.isSafeInteger(seconds) && seconds > 0 ? seconds : 60);

@@ -19,8 +19,14 @@ export class TransportError extends Error {
 /** 401: missing, wrong, expired or revoked credentials (shared wire reference §2). */
 export class UnauthorizedError extends Error {
   override name = "UnauthorizedError";
-  constructor(message = "The server did not accept these credentials.") {
+  /**
+   * The refused request went out with credentials that have been replaced since (a sign-in
+   * again while it was on its way): the refusal says nothing about the current ones.
+   */
+  readonly isStale: boolean;
+  constructor(message = "The server did not accept these credentials.", isStale = false) {
     super(message);
+    this.isStale = isStale;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
+import { describeError } from "../components/describe-error";
 import { Notice } from "../components/notice";
 import type { JmapClient } from "../jmap/client";
-import { describeError } from "../jmap/describe-error";
 import type { SaveWithReload } from "./apply";
 import type { StoredApplyFailure } from "./pending-changes";
 import {

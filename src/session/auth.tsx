@@ -16,6 +16,7 @@ import * as z from "zod/mini";
 import { type Credentials, withoutSecret } from "../jmap/authorization";
 import { JmapClient, readSessionMemory, type SessionMemory } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
+import { useAnnouncements } from "./announcements";
 import {
   adoptingFetch,
   CREDENTIALS_KEY,
@@ -161,6 +162,16 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
+/** Signing in again over a page as another user than the one whose page it is. */
+export class OtherUserError extends Error {
+  override name = "OtherUserError";
+  constructor(username: string) {
+    super(
+      `This page holds the work of “${username}”: sign in as “${username}” to go on, or cancel and sign out to switch users.`,
+    );
+  }
+}
+
 /**
  * Where a tab opened without credentials of its own stands: looking for a signed-in tab
  * (`querying`, renders nothing: a few milliseconds), waiting for its answer (`asking`, at most
@@ -170,6 +181,8 @@ type OpenTabsCheck = "querying" | "asking" | "done";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
+  // News about what the last user did is theirs alone: it goes with their session.
+  const { clear: clearAnnouncement } = useAnnouncements();
   const [client, setClient] = useState(startingClient);
   const [openTabsCheck, setOpenTabsCheck] = useState<OpenTabsCheck>(() =>
     client === null ? "querying" : "done",
@@ -215,13 +228,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         candidate.account(),
       ]);
       queryClient.clear();
+      clearAnnouncement();
       queryClient.setQueryData(accountQuery(candidate).queryKey, account);
       keepCredentials(credentials);
       setClient(candidate);
       setIsDropped(false);
       openTabs.current?.announceSignIn(credentials, session.username);
     },
-    [queryClient],
+    [queryClient, clearAnnouncement],
   );
 
   const endSession = useCallback(() => {
@@ -230,7 +244,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setClient(null);
     setIsDropped(false);
     queryClient.clear();
-  }, [client, queryClient]);
+    clearAnnouncement();
+  }, [client, queryClient, clearAnnouncement]);
 
   const signOut = useCallback(() => {
     // A tab whose credentials were already dropped by another tab's sign-out has none to end.
@@ -254,10 +269,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }
       if (credentials && client) {
         const candidate = newClient(credentials);
-        const [session, account] = await Promise.all([
+        const [session, account, current] = await Promise.all([
           candidate.session({ useRemembered: false }),
           candidate.account(),
+          client.session(),
         ]);
+        // Over the page of one user, only that user may sign in again: the work on it, the
+        // account it is sent to and the list of changes not applied are theirs.
+        if (session.username !== current.username) throw new OtherUserError(current.username);
         client.setCredentials(credentials);
         keepCredentials(credentials);
         queryClient.setQueryData(accountQuery(client).queryKey, account);
@@ -278,6 +297,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // The other tab verified them; like a reload, this tab does not check them again. Any
     // session this tab remembers may be another user's: it is read afresh.
     queryClient.clear();
+    clearAnnouncement();
     sessionStorage.removeItem(SESSION_KEY);
     keepCredentials(credentials);
     setClient(newClient(credentials));
@@ -312,11 +332,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       forgetCredentials();
       client.setCredentials(withoutSecret(client.credentials));
       setIsDropped(true);
-      void reauthenticate();
+      // Signed in again: what the page shows is read again with the new credentials.
+      void reauthenticate().then((isSignedIn) => {
+        if (isSignedIn) void queryClient.invalidateQueries();
+      });
       return;
     }
     // The app layout sees no client and goes to the sign-in page, then back here.
     endSession();
+  });
+
+  const askOpenTabsAgain = useEffectEvent(() => {
+    if (client) return;
+    void openTabs.current?.askCredentials().then((credentials) => {
+      if (credentials) adopt(credentials);
+    });
   });
 
   const signInFromOpenTabs = useEffectEvent(async (tabs: OpenTabs | null) => {
@@ -362,13 +392,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (isSignedOutElsewhere()) onSignedOutElsewhere();
     };
     const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) check();
+      if (!event.persisted) return;
+      check();
+      // Shown again on the sign-in page: some tab may have signed in meanwhile.
+      askOpenTabsAgain();
     };
     const onStorage = (event: StorageEvent) => {
       if (event.key === SIGN_OUT_KEY || event.key === null) check();
     };
     window.addEventListener("pageshow", onPageShow);
     window.addEventListener("storage", onStorage);
+    // A sign-out elsewhere between this tab's start and now (the first render may wait for
+    // early answers) was heard by no listener yet.
+    check();
     return () => {
       window.removeEventListener("pageshow", onPageShow);
       window.removeEventListener("storage", onStorage);
@@ -437,7 +473,9 @@ export function useWithReauthentication() {
       try {
         return await action();
       } catch (error) {
-        if (!(error instanceof UnauthorizedError) || !(await reauthenticate())) throw error;
+        if (!(error instanceof UnauthorizedError)) throw error;
+        // Refused credentials replaced since it left: the new ones are tried without asking.
+        if (!error.isStale && !(await reauthenticate())) throw error;
         return action();
       }
     },

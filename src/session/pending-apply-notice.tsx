@@ -79,6 +79,31 @@ function PendingList({ changes }: { changes: readonly PendingChange[] }) {
   );
 }
 
+/**
+ * The server's reasons, each quoted with hidden characters shown; past LISTED_CHANGES of
+ * them, the first few and the rest one click away, so the notice stays short.
+ */
+function FailureDetails({ details }: { details: readonly string[] }) {
+  if (details.length === 0) return null;
+  const item = (detail: string, index: number) => (
+    <li key={`${index}:${detail}`}>
+      <ShownText text={detail} kind="text" />
+    </li>
+  );
+  if (details.length <= LISTED_CHANGES) return <ul>{details.map(item)}</ul>;
+  return (
+    <>
+      <ul>{details.slice(0, LISTED_CHANGES - 1).map(item)}</ul>
+      <details className="pending-details">
+        <summary>
+          {new Intl.NumberFormat("en").format(details.length - LISTED_CHANGES + 1)} more reasons
+        </summary>
+        <ul>{details.slice(LISTED_CHANGES - 1).map((detail, index) => item(detail, index))}</ul>
+      </details>
+    </>
+  );
+}
+
 /** Why the last reload failed, in words, with a link to the object when the page has one. */
 function ApplyFailureText({
   failure,
@@ -97,15 +122,9 @@ function ApplyFailureText({
     <>
       <p>
         Not applied: nothing changed in the running configuration, and Stalwart keeps delivering
-        with the previous settings. {text.summary}
+        with the previous settings. <ShownText text={text.summary} kind="text" />
       </p>
-      {text.details.length > 0 ? (
-        <ul>
-          {text.details.map((detail) => (
-            <li key={detail}>{detail}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FailureDetails details={text.details} />
       {link ? (
         <p>
           <Link href={link.href}>

@@ -3,10 +3,10 @@ import "./sign-in.css";
 import { useEffect, useId, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import * as z from "zod/mini";
+import { describeError } from "../components/describe-error";
 import { Field } from "../components/field";
 import { Notice } from "../components/notice";
 import type { Credentials } from "../jmap/authorization";
-import { describeError } from "../jmap/describe-error";
 import { RateLimitedError, UnauthorizedError } from "../jmap/errors";
 
 const signInSchema = z.discriminatedUnion("method", [
@@ -123,7 +123,12 @@ export function SignInForm({ username = "", onSignIn, children }: SignInFormProp
             Sign in again in {waitSeconds} s
           </span>
         ) : null}
-        {children}
+        {/* Cancel too: a sign-in on its way is not to be cancelled halfway. */}
+        {children ? (
+          <fieldset className="plain-fieldset" disabled={isSubmitting}>
+            {children}
+          </fieldset>
+        ) : null}
       </div>
     </form>
   );

@@ -5,7 +5,7 @@ import { TypeToConfirm } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { QuotedName, ShownText } from "../../components/shown-text";
 import { numbers, strategies } from "./counts";
-import { type DestroyOutcome, type TlsUsage, usedNames } from "./queries";
+import { type DestroyOutcome, namesToConfirm, type TlsUsage } from "./queries";
 
 // Deleting selected strategies: the dialog's body and the report afterwards. Loaded when
 // something is selected, not with the list (issue 11).
@@ -23,6 +23,7 @@ export function BulkDeleteBody({
   progress,
   typed,
   onType,
+  lookalikes,
 }: {
   selected: ReadonlyMap<string, string>;
   usage: TlsUsage | undefined;
@@ -30,9 +31,12 @@ export function BulkDeleteBody({
   /** What the admin typed to confirm each used strategy's deletion, by name. */
   typed: Readonly<Record<string, string>>;
   onType: (name: string, value: string) => void;
+  /** For a strategy whose name looks like others', those names (name-lookalike.ts). */
+  lookalikes: ReadonlyMap<string, string[]> | undefined;
 }) {
   const isOne = selected.size === 1;
-  const used = usedNames(selected, usage);
+  const toConfirm = namesToConfirm(selected, usage);
+  const used = usage?.isKnown ? toConfirm : [];
   return (
     <>
       <p>
@@ -44,25 +48,48 @@ export function BulkDeleteBody({
         {[...selected].map(([id, name]) => (
           <li key={id}>
             <ShownText text={name} />
+            {lookalikes?.get(id) ? (
+              <>
+                {" "}
+                <span className="muted">
+                  (looks the same as{" "}
+                  {lookalikes.get(id)?.map((other, index) => (
+                    <span key={other}>
+                      {index > 0 ? ", " : ""}
+                      <QuotedName name={other} />
+                    </span>
+                  ))}
+                  )
+                </span>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
       {used.length > 0 ? (
-        <>
-          <p className="finding finding-warning">
-            <strong>Warning: </strong>the outbound strategy picks{" "}
-            {used.map((name, index) => (
-              <span key={name}>
-                {index > 0 ? ", " : ""}
-                <QuotedName name={name} />
-              </span>
-            ))}{" "}
-            by name. Once deleted, delivery that would use {used.length === 1 ? "it" : "them"}{" "}
-            silently falls back to Stalwart's built-in TLS defaults, on every message it picks{" "}
-            {used.length === 1 ? "it" : "them"} for.
-          </p>
-          <TypeToConfirm names={used} typed={typed} onType={onType} />
-        </>
+        <p className="finding finding-warning">
+          <strong>Warning: </strong>the outbound strategy picks{" "}
+          {used.map((name, index) => (
+            <span key={name}>
+              {index > 0 ? ", " : ""}
+              <QuotedName name={name} />
+            </span>
+          ))}{" "}
+          by name. Once deleted, delivery that would use {used.length === 1 ? "it" : "them"}{" "}
+          silently falls back to Stalwart's built-in TLS defaults, on every message it picks{" "}
+          {used.length === 1 ? "it" : "them"} for.
+        </p>
+      ) : null}
+      {usage?.isKnown ? null : (
+        <p className="finding finding-warning">
+          <strong>Warning: </strong>whether the outbound strategy picks{" "}
+          {isOne ? "this strategy" : "any of these strategies"} by name is not known
+          {usage ? ` (${usage.reason})` : ""}. If it does, delivery that would use{" "}
+          {isOne ? "it" : "them"} silently falls back to Stalwart's built-in TLS defaults.
+        </p>
+      )}
+      {toConfirm.length > 0 ? (
+        <TypeToConfirm names={toConfirm} typed={typed} onType={onType} />
       ) : null}
       {progress && progress.total > 0 ? <DeleteProgress {...progress} /> : null}
     </>
@@ -80,6 +107,37 @@ function DeleteProgress({ sent, total }: { sent: number; total: number }) {
         {numbers.format(sent)} of {strategies(total)} sent
       </p>
     </div>
+  );
+}
+
+/** Up to this many failures are listed one by one; the rest are one click away. */
+const LISTED_FAILURES = 5;
+
+/** Each strategy that was not deleted, and why; a long list folded after the first few. */
+function FailureList({
+  failed,
+  names,
+}: {
+  failed: DestroyOutcome["failed"];
+  names: ReadonlyMap<string, string>;
+}) {
+  const item = ({ id, error }: DestroyOutcome["failed"][number]) => (
+    <li key={id}>
+      <QuotedName name={names.get(id) ?? id} />:{" "}
+      <ShownText text={describeDestroyFailure(error)} kind="text" />.
+    </li>
+  );
+  if (failed.length <= LISTED_FAILURES) return <ul>{failed.map(item)}</ul>;
+  return (
+    <>
+      <ul>{failed.slice(0, LISTED_FAILURES - 1).map(item)}</ul>
+      <details>
+        <summary>
+          {numbers.format(failed.length - LISTED_FAILURES + 1)} more not deleted (show them)
+        </summary>
+        <ul>{failed.slice(LISTED_FAILURES - 1).map(item)}</ul>
+      </details>
+    </>
   );
 }
 
@@ -112,13 +170,7 @@ export function DestroyReport({
               : `${numbers.format(outcome.failed.length)} strategies were`}{" "}
             not deleted:
           </p>
-          <ul>
-            {outcome.failed.map(({ id, error }) => (
-              <li key={id}>
-                <QuotedName name={names.get(id) ?? id} />: {describeDestroyFailure(error)}.
-              </li>
-            ))}
-          </ul>
+          <FailureList failed={outcome.failed} names={names} />
         </Notice>
       ) : null}
     </>

@@ -22,6 +22,12 @@ export interface FlashMessage {
   theirs?: Change[];
   /** A settings reload rode along and succeeded ("Save and apply"). */
   isApplied?: boolean;
+  /**
+   * Where the admin was when the action started (`location.href`). If they have moved on
+   * while its answer was on its way, they are told where they are now and left there: the
+   * page they moved to, and its guarded work, is theirs.
+   */
+  startedAt?: string;
 }
 
 export function FlashNotice({ message }: { message: FlashMessage }) {
@@ -46,6 +52,10 @@ export function useLeaveWith() {
   const [, navigate] = useLocation();
   const { announce } = useAnnouncements();
   return (message: FlashMessage) => {
+    if (message.startedAt !== undefined && message.startedAt !== window.location.href) {
+      announce(<FlashNotice message={message} />);
+      return;
+    }
     releaseUnsavedChangesGuard();
     announce(<FlashNotice message={message} />, { path: LIST_PATH });
     navigate(lastListPath());

@@ -17,6 +17,10 @@ describe("names that look the same are the same name", () => {
     ["relay.0", "relay.o", "confusable"],
     ["Invalid-TLS", "invalid-tls", "case"],
     ["Iogs", "logs", "confusable"],
+    ["ассѐѕ", "accès", "confusable"],
+    ["соӧр", "coöp", "confusable"],
+    ["ոօօո", "noon", "confusable"],
+    ["ᎪᏴᏟ", "abc", "confusable"],
   ] as const)("%j looks like %j (%s)", (a, b, reason) => {
     expect(lookalikeReason(a, b)).toBe(reason);
     expect(lookalikeReason(b, a)).toBe(reason);

@@ -102,6 +102,17 @@ const LOOK_ALIKE: Record<string, string> = {
   Τ: "t",
   Υ: "y",
   Χ: "x",
+  // Armenian that reads as Latin.
+  օ: "o",
+  ո: "n",
+  ս: "u",
+  հ: "h",
+  զ: "q",
+  ց: "g",
+  ք: "p",
+  Ս: "u",
+  Օ: "o",
+  Լ: "l",
   // Dashes that pass for "-".
   "\u2010": "-",
   "\u2011": "-",
@@ -112,6 +123,31 @@ const LOOK_ALIKE: Record<string, string> = {
   "\u2212": "-",
 };
 
+// Cherokee capitals read as Latin ones; their small forms (a lower-cased name) read the same.
+for (const [cherokee, latin] of Object.entries({
+  Ꭺ: "a",
+  Ᏼ: "b",
+  Ꮯ: "c",
+  Ꭼ: "e",
+  Ꮋ: "h",
+  Ꭻ: "j",
+  Ꮶ: "k",
+  Ꮮ: "l",
+  Ꮇ: "m",
+  Ꮲ: "p",
+  Ꮪ: "s",
+  Ꮤ: "t",
+  Ꮩ: "v",
+  Ꮃ: "w",
+  Ꮓ: "z",
+  Ꮑ: "n",
+  Ꭵ: "i",
+  Ꮍ: "y",
+})) {
+  LOOK_ALIKE[cherokee] = latin;
+  LOOK_ALIKE[cherokee.toLowerCase()] = latin;
+}
+
 /** Pairs that pass for one letter, once lower-cased. */
 const LOOK_ALIKE_PAIRS: [RegExp, string][] = [
   [/rn/g, "m"],
@@ -119,7 +155,10 @@ const LOOK_ALIKE_PAIRS: [RegExp, string][] = [
   [/cl/g, "d"],
 ];
 
-/** A skeleton (Unicode TS #39 §4, with the reduced table above) of already normalised text. */
+/**
+ * A skeleton (Unicode TS #39 §4, with the reduced table above) of text already decomposed
+ * (NFKD): each base letter is mapped alone, so "ѐ" (Cyrillic е with a grave) meets "è".
+ */
 function skeleton(text: string): string {
   let key = Array.from(text, (char) => LOOK_ALIKE[char] ?? char)
     .join("")
@@ -134,8 +173,8 @@ function skeleton(text: string): string {
  * either of their skeletons is the same: neither order alone catches both.
  */
 export function lookalikeKeys(name: string): [string, string] {
-  const normalized = name.normalize("NFKC");
-  return [skeleton(normalized), skeleton(normalized.toLowerCase())];
+  const decomposed = name.normalize("NFKD");
+  return [skeleton(decomposed), skeleton(decomposed.toLowerCase().normalize("NFKD"))];
 }
 
 /** Whether two names look alike (the same name included). */

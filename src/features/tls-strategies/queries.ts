@@ -288,23 +288,54 @@ export type TlsUsage =
   | { isKnown: true; names: ReadonlySet<string> }
   | { isKnown: false; reason: string };
 
-/** The names quoted as string literals in an expression's values ("'default'" → default). */
-export function quotedNames(values: string[]): Set<string> {
+const ESCAPED: Record<string, string> = { n: "\n", r: "\r", t: "\t" };
+
+/**
+ * The strategy name a rule's value gives delivery, when the value is one string literal in
+ * either quote ("'default'", "\"o'brien\""), or null for anything else (a concatenation, a
+ * number, a bare constant: shared expressions reference §0.1, §2.6). Escapes as Stalwart reads
+ * them: the backslash is kept and the next character taken as is, n/r/t as LF/CR/TAB (§1.3).
+ */
+export function literalName(value: string): string | null {
+  const match = /^[ \r\n]*(?:'((?:[^'\\]|\\[\s\S])*)'|"((?:[^"\\]|\\[\s\S])*)")[ \r\n]*$/.exec(
+    value,
+  );
+  if (!match) return null;
+  return (match[1] ?? match[2] ?? "").replace(
+    /\\([\s\S])/g,
+    (_, next: string) => `\\${ESCAPED[next] ?? next}`,
+  );
+}
+
+/**
+ * The names an expression's values give delivery, or null when some value is not one string
+ * literal: which strategy it picks can then not be read from the text (the rules view of the
+ * outbound strategy evaluates it).
+ */
+export function quotedNames(values: string[]): Set<string> | null {
   const names = new Set<string>();
   for (const value of values) {
-    for (const match of value.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
-      names.add((match[1] ?? "").replace(/\\(.)/g, "$1"));
-    }
+    const name = literalName(value);
+    if (name === null) return null;
+    names.add(name);
   }
   return names;
 }
 
-/** The names among `selected` (id → name) that the outbound strategy's `tls` rule names. */
-export function usedNames(
+/**
+ * What the admin types to confirm deleting `selected` (id → name): the name of each strategy
+ * the outbound strategy's `tls` rule names. When that is not known (no permission to read the
+ * rule, a rule this page cannot read, not read yet), any of them may be used: the name of the
+ * one strategy, or "delete N strategies" for several. Nothing for strategies known unused.
+ */
+export function namesToConfirm(
   selected: ReadonlyMap<string, string>,
   usage: TlsUsage | undefined,
 ): string[] {
-  if (!usage?.isKnown) return [];
+  if (!usage?.isKnown) {
+    if (selected.size === 1) return [...selected.values()];
+    return selected.size > 1 ? [`delete ${selected.size} strategies`] : [];
+  }
   return [...new Set([...selected.values()].filter((name) => usage.names.has(name)))];
 }
 
@@ -325,10 +356,14 @@ export const outboundQueries = {
           if (!tls)
             return { isKnown: false, reason: "The server did not send the outbound strategy." };
           // Delivery picks the strategy a value names; conditions (`if`) are not names.
-          return {
-            isKnown: true,
-            names: quotedNames([...Object.values(tls.match).map((m) => m.then), tls.else]),
-          };
+          const names = quotedNames([...Object.values(tls.match).map((m) => m.then), tls.else]);
+          if (!names)
+            return {
+              isKnown: false,
+              reason:
+                "a rule of the outbound strategy builds the strategy's name instead of naming it",
+            };
+          return { isKnown: true, names };
         } catch (error) {
           if (error instanceof MethodError) {
             return {

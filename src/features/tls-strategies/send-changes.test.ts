@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { describe, expect, test } from "vitest";
 import type { PageView, TlsStrategyPage } from "./cache-updates";
 import { pageKey, tlsStrategyQueries } from "./queries";
@@ -94,5 +94,36 @@ describe("an answer that left before a change never overwrites it", () => {
     rememberServerVersion(detail.queryClient, "a", strategy("a", "newer"));
     await detail.land(strategy("a", "old"));
     expect(detail.queryClient.getQueryData(key)).toEqual(strategy("a", "newer"));
+  });
+});
+
+describe("a read stopped by a change is not left waiting", () => {
+  test("a read on screen that the change did not answer is sent again; one it answered is not", async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const other: PageView = { ...VIEW, search: "other" };
+    const calls = { shown: 0, answered: 0 };
+    let answer: (page: TlsStrategyPage) => void = () => undefined;
+    const observe = (view: PageView, counter: "shown" | "answered") =>
+      new QueryObserver(queryClient, {
+        queryKey: pageKey(view),
+        queryFn: () => {
+          calls[counter] += 1;
+          return new Promise<TlsStrategyPage>((resolve) => {
+            answer = resolve;
+          });
+        },
+      }).subscribe(() => undefined);
+    const stopShown = observe(other, "shown");
+    const stopAnswered = observe(VIEW, "answered");
+    await Promise.resolve();
+    expect(calls).toEqual({ shown: 1, answered: 1 });
+
+    reflectChange(queryClient, { destroyed: ["b"] }, { view: VIEW, page: page(strategy("a")) });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The page the change brought along is the server's answer: not read again.
+    expect(calls).toEqual({ shown: 2, answered: 1 });
+    answer(page());
+    stopShown();
+    stopAnswered();
   });
 });

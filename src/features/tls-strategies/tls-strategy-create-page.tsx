@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useLocation } from "wouter";
+import { describeError } from "../../components/describe-error";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName } from "../../components/shown-text";
 import { ViewHeader } from "../../components/view-heading";
-import { describeError } from "../../jmap/describe-error";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useJmapClient } from "../../session/auth";
 import { usePermissions } from "../../session/permissions";
@@ -54,6 +54,7 @@ export function TlsStrategyCreatePage() {
     values,
     seen,
     confirm,
+    startedAt,
   }: Submission): Promise<SubmitOutcome> => {
     // A new strategy: every finding is introduced by this save (issue 7 §5).
     const review = reviewSave(values, null, seen);
@@ -79,11 +80,17 @@ export function TlsStrategyCreatePage() {
       name: values.name,
       after: ".",
       isApplied: created.reload?.isApplied === true,
+      startedAt,
     });
   };
 
+  // Once the form is on screen it stays, even if a later read of the permissions (a changed
+  // session) says Create was taken away: what was typed is kept, and the notice says why a
+  // save would be refused (issue 16 §1).
+  const isFormShown = useRef(false);
+  const isRevoked = isFormShown.current && permissions.isKnown && !permissions.canCreate;
   let content: React.ReactNode;
-  if (permissions.isKnown && !permissions.canCreate) {
+  if (permissions.isKnown && !permissions.canCreate && !isFormShown.current) {
     content = (
       <Notice tone="info">
         You may not create TLS strategies: your account lacks the “{TLS_STRATEGY_PERMISSIONS.create}
@@ -91,6 +98,7 @@ export function TlsStrategyCreatePage() {
       </Notice>
     );
   } else if (startFrom?.key === key) {
+    isFormShown.current = true;
     content = (
       <TlsStrategyForm
         key={key}
@@ -144,6 +152,12 @@ export function TlsStrategyCreatePage() {
           "Create strategy"
         )}
       </ViewHeader>
+      {isRevoked ? (
+        <Notice tone="error">
+          Your account may no longer create TLS strategies (the “{TLS_STRATEGY_PERMISSIONS.create}”
+          permission was taken away). What you typed is kept; the server will refuse to save it.
+        </Notice>
+      ) : null}
       {content}
     </section>
   );

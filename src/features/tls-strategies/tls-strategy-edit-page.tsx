@@ -2,12 +2,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
+import { describeError } from "../../components/describe-error";
 import { TypeToConfirm } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { isolatedText, QuotedName, ShownText } from "../../components/shown-text";
 import { isTypedName } from "../../components/typed-name";
 import { ViewHeader } from "../../components/view-heading";
-import { describeError } from "../../jmap/describe-error";
 import { SetObjectError, UnauthorizedError } from "../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
 import { useApply } from "../../session/apply";
@@ -27,6 +27,7 @@ import {
 import { useLeaveWith } from "./flash";
 import { lastListPath, lastListView } from "./last-list-view";
 import { type SaveOutcome, useCreateTlsStrategy, useUpdateTlsStrategy } from "./mutations";
+import { describeLookalike, findLookalike } from "./name-lookalike";
 import { duplicatePath } from "./paths";
 import {
   cachedTlsStrategy,
@@ -195,7 +196,17 @@ function EditStrategy({
   // While a save runs, the cache moves with it; that is no news from someone else.
   const [isSaving, setIsSaving] = useState(false);
   const isUsed = usage?.isKnown === true && usage.names.has(loaded.name);
-  const isReadOnly = !permissions.canUpdate;
+  // Other stored names that look like this one (name-lookalike.ts), said beside it.
+  const lookalikes = useQuery(tlsStrategyQueries.allNames(client)).data?.lookalikes.get(loaded.id);
+  // Deleting it is confirmed by typing its name unless it is known to be unused.
+  const needsTypedName = !(usage?.isKnown && !isUsed);
+  // A form opened editable stays editable, even if a later read of the permissions (a changed
+  // session) says Update was taken away: what was typed is kept, and a notice says why a save
+  // would be refused (issue 16 §1).
+  const wasEditable = useRef(false);
+  if (permissions.canUpdate) wasEditable.current = true;
+  const isReadOnly = !permissions.canUpdate && !wasEditable.current;
+  const isRevoked = !permissions.canUpdate && wasEditable.current && permissions.isKnown;
 
   const isOpeningCopy = useRef(isProvisional);
 
@@ -235,13 +246,25 @@ function EditStrategy({
 
   /** A strategy deleted meanwhile: offer to create it again with the form's values. */
   const recreate = async (
-    { intent, comparison, seen, confirm }: Submission,
+    submission: Submission,
     baseline: TlsStrategy,
   ): Promise<SubmitOutcome> => {
+    const { intent, comparison, seen, confirm } = submission;
     if (!permissions.canCreate) {
       return {
         kind: "nothing-to-save",
         message: `This strategy was deleted by someone else, and your account may not create strategies (${TLS_STRATEGY_PERMISSIONS.create}), so it cannot be created again from here.`,
+      };
+    }
+    // Someone may have created a look-alike of the name meanwhile (name-lookalike.ts).
+    const stored = await queryClient
+      .fetchQuery({ ...tlsStrategyQueries.allNames(client), staleTime: 0 })
+      .catch(() => null);
+    const lookalike = stored ? findLookalike(baseline.name, stored.names) : null;
+    if (lookalike) {
+      return {
+        kind: "nothing-to-save",
+        message: `This strategy was deleted by someone else, and “${lookalike.name}” has been created since, which looks the same as its name: ${describeLookalike(lookalike.reason)}. It is not created again; duplicate it under another name instead.`,
       };
     }
     // What was stored, with this admin's edits: a field nobody touched is sent as it was.
@@ -278,6 +301,7 @@ function EditStrategy({
       name: baseline.name,
       after: " again with your values.",
       isApplied: created.reload?.isApplied === true,
+      startedAt: submission.startedAt,
     });
   };
 
@@ -353,6 +377,7 @@ function EditStrategy({
                 : "; nothing else needed saving. Not applied: see why below.",
           theirs,
           isApplied: reload?.isApplied === true,
+          startedAt: submission.startedAt,
         });
         return;
       }
@@ -408,6 +433,7 @@ function EditStrategy({
         after: ".",
         theirs,
         isApplied: saved.reload?.isApplied === true,
+        startedAt: submission.startedAt,
       });
       return;
     }
@@ -449,6 +475,25 @@ function EditStrategy({
         <QuotedName name={loaded.name} />
       </ViewHeader>
       <UsageNotice name={loaded.name} usage={usage} />
+      {lookalikes ? (
+        <Notice tone="info">
+          <QuotedName name={loaded.name} /> looks the same as{" "}
+          {lookalikes.map((other, index) => (
+            <span key={other}>
+              {index > 0 ? ", " : ""}
+              <QuotedName name={other} />
+            </span>
+          ))}
+          : Stalwart tells them apart, but a reader of the list cannot. Check you are editing the
+          one you mean.
+        </Notice>
+      ) : null}
+      {isRevoked ? (
+        <Notice tone="error">
+          Your account may no longer change TLS strategies (the “{TLS_STRATEGY_PERMISSIONS.update}”
+          permission was taken away). What you typed is kept; the server will refuse to save it.
+        </Notice>
+      ) : null}
       {isReadOnly && permissions.isKnown ? (
         <Notice tone="info">
           You can view this strategy but not change it: your account lacks the “
@@ -512,6 +557,11 @@ function EditStrategy({
                 destroy.reset();
                 setTypedName({});
                 setIsConfirmingDelete(true);
+                // Whether delivery uses it, as the rule says now, not a minute ago.
+                void queryClient.prefetchQuery({
+                  ...outboundQueries.tlsUsage(client),
+                  staleTime: 0,
+                });
               }}
             >
               Delete
@@ -530,10 +580,11 @@ function EditStrategy({
         confirmLabel="Delete"
         pendingLabel="Deleting…"
         isPending={destroy.isPending}
-        isConfirmBlocked={isUsed && !isTypedName(typedName[loaded.name], loaded.name)}
+        isConfirmBlocked={needsTypedName && !isTypedName(typedName[loaded.name], loaded.name)}
         error={destroyError}
         onCancel={() => setIsConfirmingDelete(false)}
-        onConfirm={() =>
+        onConfirm={() => {
+          const startedAt = window.location.href;
           void withReauthentication(() =>
             destroy.mutateAsync({
               ids: [loaded.id],
@@ -543,25 +594,31 @@ function EditStrategy({
           )
             .then(({ failed }) => {
               if (failed.length === 0)
-                leaveWith({ before: "Deleted ", name: loaded.name, after: "." });
+                leaveWith({ before: "Deleted ", name: loaded.name, after: ".", startedAt });
             })
-            .catch(() => undefined)
-        }
+            .catch(() => undefined);
+        }}
       >
         {isUsed ? (
-          <>
-            <p className="finding finding-warning">
-              <strong>Warning: </strong>the outbound strategy picks{" "}
-              <QuotedName name={loaded.name} /> by name. Once it is deleted, delivery that would use
-              it silently falls back to Stalwart's built-in TLS defaults, on every message it picks
-              it for.
-            </p>
-            <TypeToConfirm
-              names={[loaded.name]}
-              typed={typedName}
-              onType={(name, value) => setTypedName({ [name]: value })}
-            />
-          </>
+          <p className="finding finding-warning">
+            <strong>Warning: </strong>the outbound strategy picks <QuotedName name={loaded.name} />{" "}
+            by name. Once it is deleted, delivery that would use it silently falls back to
+            Stalwart's built-in TLS defaults, on every message it picks it for.
+          </p>
+        ) : usage?.isKnown ? null : (
+          <p className="finding finding-warning">
+            <strong>Warning: </strong>whether the outbound strategy picks{" "}
+            <QuotedName name={loaded.name} /> by name is not known
+            {usage ? ` (${usage.reason})` : ""}. If it does, delivery that would use it silently
+            falls back to Stalwart's built-in TLS defaults.
+          </p>
+        )}
+        {needsTypedName ? (
+          <TypeToConfirm
+            names={[loaded.name]}
+            typed={typedName}
+            onType={(name, value) => setTypedName({ [name]: value })}
+          />
         ) : null}
         <p>
           The TLS strategy <QuotedName name={loaded.name} /> will be deleted. This cannot be undone.

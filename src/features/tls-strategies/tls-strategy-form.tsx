@@ -6,10 +6,10 @@ import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useSt
 import { type Path, useForm } from "react-hook-form";
 import { Link } from "wouter";
 import { ConfirmDialog } from "../../components/confirm-dialog";
+import { describeError } from "../../components/describe-error";
 import { Field } from "../../components/field";
 import { Notice } from "../../components/notice";
 import { hiddenCharacters, ShownText } from "../../components/shown-text";
-import { describeError } from "../../jmap/describe-error";
 import { RequestError, SetObjectError, TransportError } from "../../jmap/errors";
 import { TLS_POLICIES } from "../../jmap/protocol";
 import { useJmapClient, useWithReauthentication } from "../../session/auth";
@@ -86,6 +86,8 @@ export interface Submission {
   comparison: Comparison;
   /** The values the admin reviewed on screen, for the security review of the save. */
   seen: SecurityValues;
+  /** Where the admin was when they pressed Save (`location.href`): see FlashMessage. */
+  startedAt: string;
   /** Asks the admin to confirm; resolves true to go on. */
   confirm: (request: ConfirmRequest) => Promise<boolean>;
   /**
@@ -333,7 +335,7 @@ export function TlsStrategyForm({
       // Checked again at the click, against every name, even if typing outran the check. A
       // failed read leaves it to the server's own check of the exact name.
       const stored = await queryClient
-        .fetchQuery(tlsStrategyQueries.allNames(client))
+        .fetchQuery({ ...tlsStrategyQueries.allNames(client), staleTime: 0 })
         .catch(() => null);
       const found = stored ? findLookalike(values.name, stored.names) : null;
       if (found) {
@@ -342,7 +344,13 @@ export function TlsStrategyForm({
         return;
       }
     }
-    await save({ intent: intent.current, values, comparison, seen });
+    await save({
+      intent: intent.current,
+      values,
+      comparison,
+      seen,
+      startedAt: window.location.href,
+    });
   });
 
   const resetButton = (name: DefaultedField) => {
@@ -516,7 +524,9 @@ export function TlsStrategyForm({
           help={
             isEdit ? `${FIELDS.name.help} It cannot be changed after creation.` : FIELDS.name.help
           }
-          detail={nameDetail}
+          // On create, the line where "is free" appears is kept even before it does, so the
+          // fields and buttons below never move while the name is checked.
+          detail={nameDetail ?? (isEdit ? null : "\u00a0")}
           error={nameError}
         >
           {(control) => (
@@ -661,7 +671,12 @@ export function TlsStrategyForm({
         <Link href={lastListPath()} className="button">
           {isReadOnly ? "Back to the list" : "Cancel"}
         </Link>
-        {actions}
+        {/* Delete, locked with the fields: nothing else is sent while a save is. */}
+        {actions ? (
+          <fieldset className="plain-fieldset" disabled={isLocked}>
+            {actions}
+          </fieldset>
+        ) : null}
       </div>
       {isReadOnly ? null : (
         <p className="field-help" id="save-and-apply-help">

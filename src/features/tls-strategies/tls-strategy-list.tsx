@@ -9,17 +9,14 @@ import {
   useState,
 } from "react";
 import { Link, useLocation } from "wouter";
-import { ConfirmDialog } from "../../components/confirm-dialog";
+import { describeError } from "../../components/describe-error";
 import { Notice } from "../../components/notice";
 import { preloadable, preloadedComponent } from "../../components/preloadable";
-import { QuotedName, revealHidden, ShownText, shownText } from "../../components/shown-text";
-import { isTypedName } from "../../components/typed-name";
-import { focusViewHeading, ViewHeader } from "../../components/view-heading";
-import { describeError } from "../../jmap/describe-error";
+import { revealHidden, ShownText, shownText } from "../../components/shown-text";
+import { ViewHeader } from "../../components/view-heading";
 import { TLS_STRATEGY_PERMISSIONS } from "../../jmap/protocol";
-import { useAnnouncements } from "../../session/announcements";
-import { preloadSaveCode, useApply } from "../../session/apply";
-import { useJmapClient, useWithReauthentication } from "../../session/auth";
+import { useApply } from "../../session/apply";
+import { useJmapClient } from "../../session/auth";
 import { followInAppLink } from "../../session/in-app-link";
 import { useWorkInProgress } from "../../session/navigation-guard";
 import { usePendingChanges } from "../../session/pending-changes";
@@ -39,15 +36,7 @@ import {
 } from "./list-params";
 import { createPage, editPage } from "./pages";
 import { CREATE_PATH, duplicatePath, editPath, LIST_PATH } from "./paths";
-import {
-  OBJECT,
-  outboundQueries,
-  prefetchTlsStrategy,
-  preloadChangeCode,
-  tlsStrategyQueries,
-  useDestroyTlsStrategies,
-  usedNames,
-} from "./queries";
+import { OBJECT, outboundQueries, prefetchTlsStrategy, tlsStrategyQueries } from "./queries";
 import { useEditPageRehearsal } from "./rehearsal";
 import {
   FIELDS,
@@ -56,6 +45,7 @@ import {
   type TlsStrategy,
   type TlsStrategyProperty,
 } from "./schema";
+import { NOTHING_SELECTED, type Selection } from "./selection";
 
 const SECURITY_SETTINGS = [
   "startTls",
@@ -131,20 +121,10 @@ export function TlsStrategyList() {
   return <StrategyList />;
 }
 
-/** Which strategies are ticked: by id, with the name shown when asking to delete them. */
-interface Selection {
-  names: Map<string, string>;
-  /** Set when "Select all … that match" filled it: the search it covered and its size then. */
-  allMatching: { search: string; total: number } | null;
-}
-
-const NOTHING_SELECTED: Selection = { names: new Map(), allMatching: null };
-
 function StrategyList() {
   const rehearsal = useEditPageRehearsal();
   const client = useJmapClient();
   const permissions = usePermissions();
-  const withReauthentication = useWithReauthentication();
   const usage = useQuery(outboundQueries.tlsUsage(client)).data;
   const pending = usePendingChanges();
   const notApplied = new Set(
@@ -156,15 +136,19 @@ function StrategyList() {
     ...tlsStrategyQueries.list(client, view),
     placeholderData: keepPreviousData,
   });
-  const destroy = useDestroyTlsStrategies(client);
   // Which stored names look like others (name-lookalike.ts): read in the background once the
   // rows are on screen, never before them.
   const [isSettled, setIsSettled] = useState(false);
   useEffect(() => {
     let idle = 0;
     const timer = setTimeout(() => {
-      idle = window.requestIdleCallback?.(() => setIsSettled(true), { timeout: 3_000 }) ?? 0;
-      if (!idle) setIsSettled(true);
+      const settle = () => {
+        setIsSettled(true);
+        // What ticking a row shows: ready before the first tick.
+        void bulkActions.preload().catch(() => undefined);
+      };
+      idle = window.requestIdleCallback?.(settle, { timeout: 3_000 }) ?? 0;
+      if (!idle) settle();
     }, 1_500);
     return () => {
       clearTimeout(timer);
@@ -177,24 +161,6 @@ function StrategyList() {
   const [searchText, setSearchText] = useState(view.search);
   const [selection, setSelection] = useState<Selection>(NOTHING_SELECTED);
   const selected = selection.names;
-  // Something selected: the delete dialog's code is fetched while the admin goes on.
-  const hasSelection = selected.size > 0;
-  useEffect(() => {
-    if (hasSelection) void bulkDelete.preload().catch(() => undefined);
-  }, [hasSelection]);
-  const [isConfirmingDelete, setIsConfirmingDelete] = useState(false);
-  // The names of used strategies typed to confirm their deletion; empty each time it opens.
-  const [typed, setTyped] = useState<Record<string, string>>({});
-  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
-  const [isSelectingAll, setIsSelectingAll] = useState(false);
-  const [selectAllError, setSelectAllError] = useState<string | null>(null);
-  // Bumped when a delete finishes: focus goes to the heading once the dialog has closed.
-  const [deletesDone, setDeletesDone] = useState(0);
-  const { announce, clear: clearAnnouncement } = useAnnouncements();
-
-  useEffect(() => {
-    if (deletesDone > 0) focusViewHeading();
-  }, [deletesDone]);
 
   // Back/Forward or a shared link changes the search: show it in the box.
   const lastUrlSearch = useRef(view.search);
@@ -266,63 +232,9 @@ function StrategyList() {
       return { names, allMatching: null };
     });
 
-  const selectAllMatching = () => {
-    setIsSelectingAll(true);
-    setSelectAllError(null);
-    const search = view.search;
-    void withReauthentication(() =>
-      import("./matching-names").then((module) => module.fetchMatchingNames(client, view)),
-    )
-      .then((names) =>
-        setSelection((current) => ({
-          names: new Map([...current.names, ...names]),
-          allMatching: { search, total: names.size },
-        })),
-      )
-      .catch((error: unknown) =>
-        setSelectAllError(`Could not select every matching strategy: ${describeError(error)}`),
-      )
-      .finally(() => setIsSelectingAll(false));
-  };
-
-  const confirmDelete = () => {
-    const names = new Map(selected);
-    setProgress({ sent: 0, total: names.size });
-    void withReauthentication(() =>
-      destroy.mutateAsync({
-        ids: [...names.keys()],
-        names,
-        refresh: view,
-        onProgress: (sent, total) => setProgress({ sent, total }),
-      }),
-    )
-      .then((result) => {
-        announce(
-          <Suspense fallback={null}>
-            <DestroyReport outcome={result} names={names} />
-          </Suspense>,
-        );
-        // What the server reports gone leaves the selection; what it refused stays, to retry.
-        setSelection({
-          names: new Map(
-            result.failed
-              .filter(({ error }) => error.type !== "notFound")
-              .map(({ id }) => [id, names.get(id) ?? id]),
-          ),
-          allMatching: null,
-        });
-        setIsConfirmingDelete(false);
-        setDeletesDone((count) => count + 1);
-      })
-      .catch(() => undefined)
-      .finally(() => setProgress(null));
-  };
-
   const first = data ? data.position + 1 : 0;
   const last = data ? data.position + data.strategies.length : 0;
   const pageHref = (page: number) => LIST_PATH + listSearch({ ...view, page });
-  const canSelectAllMatching =
-    data !== undefined && isPageSelected && data.total > selected.size && !selection.allMatching;
 
   return (
     <section className="list-view">
@@ -384,7 +296,7 @@ function StrategyList() {
         <div className="list-buttons">
           <button
             type="button"
-            className="button"
+            className="button refresh-button"
             onClick={() => list.refetch()}
             disabled={list.isFetching}
           >
@@ -449,17 +361,6 @@ function StrategyList() {
         </div>
       ) : (
         <>
-          {usage && !usage.isKnown ? (
-            <p className="muted">
-              Which strategies the outbound strategy uses is unknown: {usage.reason}.
-            </p>
-          ) : null}
-          {list.isError ? (
-            <Notice tone="error">
-              Could not refresh the list: {describeError(list.error)} The rows below may be out of
-              date.
-            </Notice>
-          ) : null}
           <div className="selection-bar">
             <p className="count" aria-live="polite">
               {data.strategies.length > 0
@@ -471,61 +372,22 @@ function StrategyList() {
                 Skip to pagination
               </a>
             ) : null}
-            {permissions.canDestroy ? (
-              <div className="bulk-actions">
-                {selected.size > 0 ? (
-                  <p className="count" aria-live="polite">
-                    {selection.allMatching
-                      ? `All ${strategies(selection.allMatching.total)} that match ${
-                          selection.allMatching.search === ""
-                            ? "are"
-                            : `“${selection.allMatching.search}” are`
-                        } selected`
-                      : `${numbers.format(selected.size)} selected`}
-                  </p>
-                ) : null}
-                {canSelectAllMatching ? (
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    onClick={selectAllMatching}
-                    disabled={isSelectingAll}
-                  >
-                    {isSelectingAll
-                      ? "Selecting…"
-                      : `Select all ${strategies(data.total)} that match`}
-                  </button>
-                ) : null}
-                {selected.size > 0 ? (
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    onClick={() => setSelection(NOTHING_SELECTED)}
-                  >
-                    Clear selection
-                  </button>
-                ) : null}
-                {selected.size > 0 ? (
-                  <button
-                    type="button"
-                    className="button button-danger bulk-delete"
-                    onClick={() => {
-                      destroy.reset();
-                      clearAnnouncement();
-                      setTyped({});
-                      setIsConfirmingDelete(true);
-                      // While the admin reads the dialog: the delete then sends only itself.
-                      preloadSaveCode();
-                      preloadChangeCode();
-                    }}
-                  >
-                    Delete selected ({numbers.format(selected.size)})
-                  </button>
-                ) : null}
-              </div>
+            {permissions.canDestroy && selected.size > 0 ? (
+              <Suspense fallback={null}>
+                <BulkActionsView
+                  client={client}
+                  view={view}
+                  total={data.total}
+                  isPageSelected={isPageSelected}
+                  selection={selection}
+                  setSelection={setSelection}
+                  currentSearch={() => lastUrlSearch.current}
+                  usage={usage}
+                  lookalikes={lookalikes}
+                />
+              </Suspense>
             ) : null}
           </div>
-          {selectAllError ? <Notice tone="error">{selectAllError}</Notice> : null}
           <div className="table-frame" aria-busy={list.isFetching}>
             <table className="strategy-table">
               <colgroup>
@@ -582,6 +444,18 @@ function StrategyList() {
               </tbody>
             </table>
           </div>
+          {/* What may come late goes below the rows, so it never moves one under the pointer. */}
+          {list.isError ? (
+            <Notice tone="error">
+              Could not refresh the list: {describeError(list.error)} The rows above may be out of
+              date.
+            </Notice>
+          ) : null}
+          {usage && !usage.isKnown ? (
+            <p className="muted">
+              Which strategies the outbound strategy uses is unknown: {usage.reason}.
+            </p>
+          ) : null}
           {rehearsal.element}
           <nav aria-label="Pagination" className="pagination" id="pagination" tabIndex={-1}>
             <PageLink href={pageHref(1)} isDisabled={view.page <= 1} label="First page" icon="«" />
@@ -609,44 +483,6 @@ function StrategyList() {
           </nav>
         </>
       )}
-
-      <ConfirmDialog
-        isOpen={isConfirmingDelete}
-        title={
-          selected.size === 1 ? (
-            <>
-              Delete <QuotedName name={[...selected.values()][0] ?? ""} />?
-            </>
-          ) : (
-            `Delete ${strategies(selected.size)}?`
-          )
-        }
-        confirmLabel="Delete"
-        pendingLabel="Deleting…"
-        isPending={destroy.isPending}
-        isConfirmBlocked={usedNames(selected, usage).some(
-          (name) => !isTypedName(typed[name], name),
-        )}
-        error={
-          destroy.isError
-            ? describeError(destroy.error, { permission: TLS_STRATEGY_PERMISSIONS.destroy })
-            : null
-        }
-        onCancel={() => setIsConfirmingDelete(false)}
-        onConfirm={confirmDelete}
-      >
-        {isConfirmingDelete ? (
-          <Suspense fallback={null}>
-            <BulkDeleteBody
-              selected={selected}
-              usage={usage}
-              progress={progress}
-              typed={typed}
-              onType={(name, value) => setTyped((current) => ({ ...current, [name]: value }))}
-            />
-          </Suspense>
-        ) : null}
-      </ConfirmDialog>
     </section>
   );
 }
@@ -742,16 +578,20 @@ function StrategyRow({
             : `${revealHidden(strategy.name)}\n${revealHidden(strategy.description, "text")}`
         }
       >
-        <a
-          href={editPath(strategy.id)}
-          onClick={followInAppLink}
-          id={nameId}
-          className="strategy-name"
-          title={revealHidden(strategy.name)}
-          {...intent(editPage)}
-        >
-          {shownText(strategy.name)}
-        </a>
+        {/* A late "looks like another name" mark sits on the name's own line: no height change. */}
+        <span className="name-line">
+          <a
+            href={editPath(strategy.id)}
+            onClick={followInAppLink}
+            id={nameId}
+            className="strategy-name"
+            title={revealHidden(strategy.name)}
+            {...intent(editPage)}
+          >
+            {shownText(strategy.name)}
+          </a>
+          {lookalikeMark(lookalikes)}
+        </span>
         {strategy.description === null ? null : (
           <span className="strategy-description" title={revealHidden(strategy.description, "text")}>
             {shownText(strategy.description, "text")}
@@ -761,7 +601,6 @@ function StrategyRow({
           differences: [...differs].map((key) => FIELDS[key].label),
           isUsed,
           isNotApplied,
-          lookalikes,
         })}
       </th>
       <td className="cell-security">
@@ -814,27 +653,29 @@ function markTruncated(event: FocusEvent<HTMLTableRowElement>) {
  * Compact marks under a name; each reads as a whole sentence to assistive technology. A
  * function, not a component: one fewer fiber in each row.
  */
+/** "Looks like another name", naming the others (name-lookalike.ts), or nothing. */
+function lookalikeMark(lookalikes: string[] | undefined) {
+  const alike = lookalikes?.map((name) => `“${revealHidden(name)}”`).join(", ");
+  return alike ? (
+    <span className="mark mark-lookalike" title={`Looks the same as ${alike}`}>
+      Looks like another name<span className="visually-hidden">: {alike}</span>
+    </span>
+  ) : null;
+}
+
 function strategyMarks({
   differences,
   isUsed,
   isNotApplied,
-  lookalikes,
 }: {
   differences: string[];
   isUsed: boolean;
   isNotApplied: boolean;
-  lookalikes: string[] | undefined;
 }) {
-  if (!isUsed && !isNotApplied && !lookalikes && differences.length === 0) return null;
+  if (!isUsed && !isNotApplied && differences.length === 0) return null;
   const differ = `Differs from defaults: ${differences.join(", ")}`;
-  const alike = lookalikes?.map((name) => `“${revealHidden(name)}”`).join(", ");
   return (
     <span className="marks">
-      {alike ? (
-        <span className="mark mark-lookalike" title={`Looks the same as ${alike}`}>
-          Looks like another name<span className="visually-hidden">: {alike}</span>
-        </span>
-      ) : null}
       {isNotApplied ? <span className="mark mark-pending">Not applied yet</span> : null}
       {isUsed ? (
         <span className="mark mark-used" title="Used by the outbound strategy">
@@ -887,10 +728,6 @@ function PageLink({
   );
 }
 
-const bulkDelete = preloadable(() => import("./bulk-delete"));
-
-/** What the delete dialog lists and warns about (bulk-delete.tsx, loaded with the selection). */
-const BulkDeleteBody = preloadedComponent(bulkDelete, (m) => m.BulkDeleteBody);
-
-/** What a delete did, announced after it (bulk-delete.tsx, loaded when the dialog opened). */
-const DestroyReport = preloadedComponent(bulkDelete, (m) => m.DestroyReport);
+/** What ticking rows shows (bulk-actions.tsx): preloaded once the rows are on screen. */
+const bulkActions = preloadable(() => import("./bulk-actions"));
+const BulkActionsView = preloadedComponent(bulkActions, (m) => m.BulkActions);
