@@ -11,7 +11,6 @@ import {
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 
 // Issue 8: saved is not applied. Stalwart delivers with the settings it loaded until they are
@@ -48,7 +47,7 @@ test("a save is pending until Apply now; only then does delivery use it", {
   tag: "@embedded",
 }, async ({ page }) => {
   await signIn(page, server);
-  const name = uniqueName("apply");
+  const name = server.uniqueName("apply");
   await page.getByRole("link", { name: "Create strategy" }).click();
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByRole("button", { name: "Create", exact: true }).click();
@@ -91,7 +90,7 @@ test("a save is pending until Apply now; only then does delivery use it", {
 test("Save and apply sends the save and the reload in one request", {
   tag: "@embedded",
 }, async ({ page }) => {
-  const name = uniqueName("one-request");
+  const name = server.uniqueName("one-request");
   const id = await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
   await page.getByLabel("DANE", { exact: true }).selectOption({ label: "Disabled" });
@@ -116,7 +115,7 @@ test("Save and apply sends the save and the reload in one request", {
 test("a failed apply says why in words, changes nothing, and keeps the list", {
   tag: "@embedded",
 }, async ({ page }) => {
-  const name = uniqueName("failing");
+  const name = server.uniqueName("failing");
   const id = await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
   await page.getByLabel("Description", { exact: true }).fill("Pending");
@@ -183,7 +182,7 @@ for (const user of ["editor", "half-create", "half-reload"]) {
   }, async ({ page }) => {
     await signIn(page, server, server.users[user]);
     await expect(page.getByRole("button", { name: "Reload settings" })).toHaveCount(0);
-    const name = uniqueName("editor");
+    const name = server.uniqueName("editor");
     await page.getByRole("link", { name: "Create strategy" }).click();
     await expect(page.getByRole("button", { name: "Save and apply" })).toHaveCount(0);
     await page.getByLabel("Name", { exact: true }).fill(name);
@@ -203,7 +202,7 @@ test("the pending list survives a reload and signing in again, and is shared by 
   tag: "@embedded",
 }, async ({ page }) => {
   await signIn(page, server);
-  const name = uniqueName("shared");
+  const name = server.uniqueName("shared");
   const id = await createThroughApi(server, { name });
   await page.goto(server.url(`${LIST_PATH}/${id}`));
   await page.getByLabel("TLS handshake timeout", { exact: true }).fill("2m");
@@ -251,7 +250,7 @@ test("the pending list survives a reload and signing in again, and is shared by 
 });
 
 test("a delete and a bulk delete leave pending entries", async ({ page }) => {
-  const prefix = uniqueName("gone");
+  const prefix = server.uniqueName("gone");
   const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
   for (const name of names) await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}`);
@@ -272,7 +271,7 @@ test("a delete and a bulk delete leave pending entries", async ({ page }) => {
 });
 
 test("Reload settings applies changes made elsewhere", { tag: "@embedded" }, async ({ page }) => {
-  const name = uniqueName("elsewhere");
+  const name = server.uniqueName("elsewhere");
   await createThroughApi(server, { name });
   expect(await runningNamed(name)).toBeUndefined();
   await signIn(page, server);
@@ -289,7 +288,7 @@ test("Reload settings applies changes made elsewhere", { tag: "@embedded" }, asy
 test("Save and apply whose reload fails: saved, not applied, and says why", {
   tag: "@embedded",
 }, async ({ page }) => {
-  const name = uniqueName("half");
+  const name = server.uniqueName("half");
   const id = await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
   await failNextReloads(server, [{ type: "notFound", objectId: { object: "MtaRoute", id: "r9" } }]);
@@ -311,7 +310,7 @@ test("a Save and apply whose save fails still reports the reload that ran", {
 }, async ({ page }) => {
   await signIn(page, server);
   // Something pending from before.
-  const earlier = uniqueName("earlier");
+  const earlier = server.uniqueName("earlier");
   const earlierId = await createThroughApi(server, { name: earlier });
   await page.goto(server.url(`${LIST_PATH}/${earlierId}`));
   await page.getByLabel("Description", { exact: true }).fill("Before");
@@ -321,7 +320,7 @@ test("a Save and apply whose save fails still reports the reload that ran", {
   // A name taken after the page checked it: the create fails, the reload in the same
   // request runs all the same.
   await page.getByRole("link", { name: "Create strategy" }).click();
-  const taken = uniqueName("taken");
+  const taken = server.uniqueName("taken");
   await page.getByLabel("Name", { exact: true }).fill(taken);
   await expect(page.getByText(`“${taken}” is free.`)).toBeVisible();
   await createThroughApi(server, { name: taken });
@@ -339,7 +338,7 @@ test("a Save and apply whose save fails still reports the reload that ran", {
 test("a duplicate, an edit and a deletion then re-creation are each pending in words", async ({
   page,
 }) => {
-  const original = uniqueName("orig");
+  const original = server.uniqueName("orig");
   const id = await createThroughApi(server, { name: original });
   await signIn(page, server, server.admin, `${LIST_PATH}?q=${original}`);
   await rowOf(page, original).getByRole("link", { name: "Duplicate" }).click();

@@ -4,12 +4,15 @@ import {
   expect,
   expectNoAxeViolations,
   LIST_PATH,
+  searchPath,
   seedStrategies,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
+
+// Two browsers each, and an axe scan: more than the default 30 s on a busy 2-core machine.
+test.describe.configure({ timeout: 60_000 });
 
 const server = serverForThisFile();
 
@@ -26,7 +29,9 @@ async function twoAdmins(browser: Browser, name: string) {
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
+    // From the list searched for it, where "back to the list" then returns.
+    await signIn(page, server, server.admin, searchPath(name));
+    await page.goto(server.url(`${LIST_PATH}/${id}`));
     await expect(page.getByLabel("Name")).toHaveValue(name);
     return page;
   };
@@ -39,7 +44,7 @@ const saveAndWait = async (page: Page, name: string) => {
 };
 
 test("changes to different fields by two admins are merged without asking", async ({ browser }) => {
-  const name = uniqueName("merge");
+  const name = server.uniqueName("merge");
   const { id, alice, bob } = await twoAdmins(browser, name);
   await alice.getByLabel("Description", { exact: true }).fill("Alice's description");
   await saveAndWait(alice, name);
@@ -69,7 +74,7 @@ test("changes to different fields by two admins are merged without asking", asyn
 test("the same field changed by both opens a dialog with loaded, theirs and mine", async ({
   browser,
 }) => {
-  const name = uniqueName("clash");
+  const name = server.uniqueName("clash");
   const { id, alice, bob } = await twoAdmins(browser, name);
   await alice.getByLabel("Description", { exact: true }).fill("Alice was here");
   await alice.getByLabel("MTA-STS", { exact: true }).selectOption({ label: "Required" });
@@ -103,7 +108,7 @@ test("the same field changed by both opens a dialog with loaded, theirs and mine
 });
 
 test("a strategy deleted meanwhile can be created again with my values", async ({ browser }) => {
-  const name = uniqueName("gone");
+  const name = server.uniqueName("gone");
   const { id, alice, bob } = await twoAdmins(browser, name);
   await alice.getByRole("button", { name: "Delete" }).click();
   await alice.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
@@ -124,7 +129,7 @@ test("a strategy deleted meanwhile can be created again with my values", async (
 test("keeping theirs for every clashing field saves nothing of mine and says so", async ({
   browser,
 }) => {
-  const name = uniqueName("theirs");
+  const name = server.uniqueName("theirs");
   const { alice, bob } = await twoAdmins(browser, name);
   await alice.getByLabel("Description", { exact: true }).fill("Alice's");
   await saveAndWait(alice, name);

@@ -2,17 +2,19 @@ import {
   countApiRequests,
   createStrategy,
   expect,
+  searchPath,
   seedStrategies,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 
 const server = serverForThisFile();
 
 test("an admin creates a strategy with 90s and 2m and sees it listed as such", async ({ page }) => {
-  await signIn(page, server);
+  const name = server.uniqueName("relay");
+  // From the list searched for the name about to be created: the list it returns to.
+  await signIn(page, server, server.admin, searchPath(name));
   await page.getByRole("link", { name: "Create strategy" }).click();
   await expect(page).toHaveTitle(/Create strategy/);
 
@@ -27,7 +29,6 @@ test("an admin creates a strategy with 90s and 2m and sees it listed as such", a
     page.getByText("Maximum time to wait for the TLS handshake to complete."),
   ).toBeVisible();
 
-  const name = uniqueName("relay");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Description", { exact: true }).fill("Partner relay");
   await page.getByLabel("STARTTLS", { exact: true }).selectOption({ label: "Required" });
@@ -94,7 +95,7 @@ test("a taken name is flagged while typing, with a link to the existing strategy
   page,
 }) => {
   await signIn(page, server);
-  const name = uniqueName("dup");
+  const name = server.uniqueName("dup");
   await createStrategy(page, { name, description: "First" });
 
   await page.getByRole("link", { name: "Create strategy" }).click();
@@ -129,7 +130,7 @@ test("a name taken between the check and the click shows the server's conflict",
 }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
-  const name = uniqueName("race");
+  const name = server.uniqueName("race");
   await page.getByLabel("Name").fill(name);
   await expect(page.getByText(`“${name}” is free.`)).toBeVisible();
   const [id] = Object.values(await seedStrategies(server, [name]));

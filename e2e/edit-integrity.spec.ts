@@ -9,10 +9,10 @@ import {
   recordUpdates,
   refetchInBackground,
   rowOf,
+  searchPath,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
   updateThroughApi,
 } from "./fixtures";
 
@@ -21,8 +21,10 @@ import {
 
 const server = serverForThisFile();
 
+/** Signs in on the list searched for `name` (where "back to the list" returns), then opens it. */
 async function openStrategy(page: Page, id: string, name: string) {
-  await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
+  await signIn(page, server, server.admin, searchPath(name));
+  await page.goto(server.url(`${LIST_PATH}/${id}`));
   await expect(page.getByRole("heading", { name: new RegExp(`Edit “${name}”`) })).toBeVisible();
 }
 
@@ -33,7 +35,7 @@ test.describe("a field is changed only when its meaning changed", () => {
   test("changing the timeout sends the timeout alone; the untouched description stays as stored, and another admin's description is kept without a clash", async ({
     page,
   }) => {
-    const name = uniqueName("meaning");
+    const name = server.uniqueName("meaning");
     const stored = "  Relay for partner domains ";
     const id = await createThroughApi(server, { name, description: stored });
     await openStrategy(page, id, name);
@@ -69,7 +71,7 @@ test.describe("a field is changed only when its meaning changed", () => {
   test("a blank stored description is not turned into null by an unrelated save", async ({
     page,
   }) => {
-    const name = uniqueName("blank");
+    const name = server.uniqueName("blank");
     const id = await createThroughApi(server, { name, description: "   " });
     await openStrategy(page, id, name);
     const updates = recordUpdates(page);
@@ -83,7 +85,7 @@ test.describe("a field is changed only when its meaning changed", () => {
   test("180s where 3m is stored is no change: nothing to save, and leaving does not ask", async ({
     page,
   }) => {
-    const name = uniqueName("same");
+    const name = server.uniqueName("same");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await tlsTimeout(page).fill("180s");
@@ -100,7 +102,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("deleted");
+    const name = server.uniqueName("deleted");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await description(page).fill("Typed before the deletion");
@@ -123,7 +125,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("gone-quiet");
+    const name = server.uniqueName("gone-quiet");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await destroyThroughApi(server, [id]);
@@ -138,7 +140,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("read-503");
+    const name = server.uniqueName("read-503");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await description(page).fill("Typed during the outage");
@@ -168,7 +170,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("read-401");
+    const name = server.uniqueName("read-401");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await description(page).fill("Typed before the 401");
@@ -195,11 +197,11 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const source = uniqueName("source");
+    const source = server.uniqueName("source");
     const id = await createThroughApi(server, { name: source, description: "Copied" });
     await signIn(page, server, server.admin, `${LIST_PATH}/new?from=${id}`);
     await expect(page.getByRole("heading", { name: `Duplicate “${source}”` })).toBeVisible();
-    const copy = uniqueName("copy");
+    const copy = server.uniqueName("copy");
     await page.getByLabel("Name", { exact: true }).fill(copy);
     await destroyThroughApi(server, [id]);
     await refetchInBackground(page);
@@ -214,7 +216,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("selected");
+    const name = server.uniqueName("selected");
     await createThroughApi(server, { name });
     await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
     await page.getByRole("checkbox", { name: `Select ${name}` }).check();
@@ -227,7 +229,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     );
     await page.getByRole("button", { name: "Delete selected (1)" }).click();
     await page
-      .getByRole("dialog", { name: "Delete 1 strategy?" })
+      .getByRole("dialog", { name: `Delete “${name}”?` })
       .getByRole("button", {
         name: "Delete",
       })
@@ -248,7 +250,7 @@ test.describe("a form with unsaved input is never replaced by a background resul
     page,
   }) => {
     await page.clock.install();
-    const name = uniqueName("news");
+    const name = server.uniqueName("news");
     const id = await createThroughApi(server, { name });
     await openStrategy(page, id, name);
     await updateThroughApi(server, { [id]: { startTls: "require" } });
@@ -294,7 +296,7 @@ async function twoAdmins(browser: Browser, name: string) {
 test("what is saved is what was reviewed: a merge that the review forbids is refused, and the other admin's change is named", async ({
   browser,
 }) => {
-  const name = uniqueName("merged");
+  const name = server.uniqueName("merged");
   const { id, alice, bob } = await twoAdmins(browser, name);
   await description(alice).fill("Alice's description");
 
@@ -348,7 +350,7 @@ test("what is saved is what was reviewed: a merge that the review forbids is ref
 test("a change made while the admin reads the warning is merged and reviewed again before writing", async ({
   page,
 }) => {
-  const name = uniqueName("race");
+  const name = server.uniqueName("race");
   const id = await createThroughApi(server, { name });
   await openStrategy(page, id, name);
   const updates = recordUpdates(page);
@@ -382,7 +384,7 @@ test("a change made while the admin reads the warning is merged and reviewed aga
 });
 
 test("Try again saves what is on screen now, not what failed", async ({ page }) => {
-  const name = uniqueName("retry");
+  const name = server.uniqueName("retry");
   const id = await createThroughApi(server, { name });
   await openStrategy(page, id, name);
   await description(page).fill("first");
@@ -403,7 +405,7 @@ test("Try again saves what is on screen now, not what failed", async ({ page }) 
 test.describe("client rules are never stricter than the server for what already exists", () => {
   for (const label of ["eu relay", "défaut"]) {
     test(`a stored name like “${label}” stays savable`, async ({ page }) => {
-      const name = `${uniqueName("x")}-${label}`;
+      const name = `${server.uniqueName("x")}-${label}`;
       const id = await createThroughApi(server, { name });
       await openStrategy(page, id, name);
       await description(page).fill("Saved despite the name");
@@ -418,7 +420,7 @@ test.describe("client rules are never stricter than the server for what already 
   test("a stored name with a space at its end is not a change, and shows the space", async ({
     page,
   }) => {
-    const name = `${uniqueName("spaced")} `;
+    const name = `${server.uniqueName("spaced")} `;
     const id = await createThroughApi(server, { name });
     await signIn(page, server, server.admin, `${LIST_PATH}?q=${encodeURIComponent(name)}`);
     await expect(page.getByRole("table").getByRole("rowheader").getByRole("link")).toHaveText(
@@ -438,10 +440,10 @@ test.describe("client rules are never stricter than the server for what already 
     await signIn(page, server);
     await page.getByRole("link", { name: "Create strategy" }).click();
     const nameField = page.getByLabel("Name", { exact: true });
-    await nameField.fill(`${uniqueName("x")}-\u202Etluafed`);
+    await nameField.fill(`${server.uniqueName("x")}-\u202Etluafed`);
     await page.getByRole("button", { name: "Create", exact: true }).click();
     await expect(nameField).toHaveAccessibleDescription(/U\+202E.*pass for another name/);
-    const accented = `${uniqueName("x")}-défaut`;
+    const accented = `${server.uniqueName("x")}-défaut`;
     await nameField.fill(accented);
     await expect(page.getByText(`“${accented}” is free.`)).toBeVisible();
     await page.getByRole("button", { name: "Create", exact: true }).click();
@@ -452,7 +454,7 @@ test.describe("client rules are never stricter than the server for what already 
 test("every setting that lowers protection is reviewed beside its field; a finding already stored is not asked again", async ({
   page,
 }) => {
-  const name = uniqueName("certs");
+  const name = server.uniqueName("certs");
   const id = await createThroughApi(server, { name });
   await openStrategy(page, id, name);
   const certificates = page.getByLabel("Allow invalid certificates", { exact: true });
@@ -484,7 +486,7 @@ test.describe("the cache agrees with the server after this admin's own change", 
   test("a strategy deleted on a name-sorted view is gone from the newest-first view at once", async ({
     page,
   }) => {
-    const prefix = uniqueName("cache");
+    const prefix = server.uniqueName("cache");
     const names = [`${prefix}-a`, `${prefix}-b`];
     for (const name of names) await createThroughApi(server, { name });
     await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}&sort=newest`);
@@ -508,7 +510,7 @@ test.describe("the cache agrees with the server after this admin's own change", 
   test("an update shows on every cached view at once, and a created name is known as taken", async ({
     page,
   }) => {
-    const prefix = uniqueName("values");
+    const prefix = server.uniqueName("values");
     const name = `${prefix}-a`;
     await createThroughApi(server, { name });
     await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}&sort=newest`);
@@ -542,7 +544,7 @@ test.describe("the cache agrees with the server after this admin's own change", 
   });
 
   test("a selection drops what the server reports gone", async ({ page }) => {
-    const prefix = uniqueName("select");
+    const prefix = server.uniqueName("select");
     const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
     const ids: string[] = [];
     for (const name of names) ids.push(await createThroughApi(server, { name }));
@@ -560,7 +562,7 @@ test("a name with a direction override cannot impersonate another, wherever it i
   page,
 }) => {
   // "e2e-" keeps the live-server rule; the override then turns the rest around.
-  const spoof = `${uniqueName("x")}-\u202Etluafed`;
+  const spoof = `${server.uniqueName("x")}-\u202Etluafed`;
   const shown = spoof.replace("\u202E", "⟨U+202E⟩");
   const id = await createThroughApi(server, { name: spoof, description: "\u202Esgnittes SLT" });
   await signIn(page, server, server.admin, `${LIST_PATH}?q=${encodeURIComponent(spoof)}`);

@@ -2,10 +2,10 @@ import {
   countApiRequests,
   createStrategy,
   expect,
+  searchPath,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 
 const server = serverForThisFile();
@@ -13,8 +13,8 @@ const server = serverForThisFile();
 test("an admin edits a description, clears it and changes an enum; Name stays read-only", async ({
   page,
 }) => {
-  await signIn(page, server);
-  const name = uniqueName("edit");
+  const name = server.uniqueName("edit");
+  await signIn(page, server, server.admin, searchPath(name));
   await createStrategy(page, { name, description: "Before" });
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page).toHaveTitle(new RegExp(name));
@@ -68,8 +68,8 @@ test("an admin edits a description, clears it and changes an enum; Name stays re
 });
 
 test("an invalid edit shows the error on its field and sends nothing", async ({ page }) => {
-  await signIn(page, server);
-  const name = uniqueName("bad-edit");
+  const name = server.uniqueName("bad-edit");
+  await signIn(page, server, server.admin, searchPath(name));
   await createStrategy(page, { name });
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page.getByLabel("Name")).toHaveValue(name);
@@ -85,8 +85,8 @@ test("an invalid edit shows the error on its field and sends nothing", async ({ 
 });
 
 test("an admin deletes a strategy after confirming, and can cancel", async ({ page }) => {
-  await signIn(page, server);
-  const name = uniqueName("delete");
+  const name = server.uniqueName("delete");
+  await signIn(page, server, server.admin, searchPath(name));
   await createStrategy(page, { name });
   await page.getByRole("link", { name, exact: true }).click();
 

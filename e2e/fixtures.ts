@@ -1,14 +1,14 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import * as z from "zod/mini";
-import { JmapClient, resultOf } from "../src/jmap/client";
+import { JmapClient } from "../src/jmap/client";
 
 export interface Account {
   username: string;
@@ -27,7 +27,17 @@ export interface TestServer {
   admin: Account;
   /** Extra users declared for this server (embedded only). */
   users: Record<string, Account>;
+  /**
+   * What every strategy name of this file starts with: `e2e-<file>-<run>-`, where <run> is
+   * new each time the file is loaded. Known from the file's first hook on, not at import.
+   */
+  readonly prefix: string;
+  /** A strategy name of this file's own: `<prefix><label>-<random>`. */
+  uniqueName(label: string): string;
 }
+
+/** Set when the suite runs against a running server (README, "Testing a live server"). */
+const isLive = Boolean(process.env.E2E_BASE_URL);
 
 const SERVER_ENTRY = "dist/server/index.js";
 
@@ -82,10 +92,21 @@ export async function startEmbedded(users: UserDeclaration[], env: Record<string
 /**
  * A server for the tests of one file: a fresh embedded server on a free port, or the
  * live server named by E2E_BASE_URL.
+ *
+ * Against a live server a file touches only strategies named with its own prefix
+ * (`server.prefix`, `server.uniqueName(…)`), and its last hook deletes every one of them, in
+ * batches of the session's maxObjectsInSet: files running beside each other never delete
+ * each other's strategies, and nothing else on the server changes. `label` replaces the
+ * file's name in the prefix.
  */
-export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): TestServer {
+export function serverForThisFile(
+  options: { users?: UserDeclaration[]; label?: string } = {},
+): TestServer {
   let origin = "";
+  let prefix = "";
   let stop: (() => Promise<void>) | undefined;
+  // Digits only: every character of a prefix can then be written in another alphabet too.
+  const run = String(randomInt(1_000_000)).padStart(6, "0");
   const server: TestServer = {
     url: (path = "/") => new URL(path, origin).toString(),
     admin: { username: "", password: "" },
@@ -95,10 +116,17 @@ export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): 
         { username: user.name, password: user.password ?? "" },
       ]),
     ),
+    get prefix() {
+      if (!prefix) throw new Error("server.prefix is known once the file's first hook has run.");
+      return prefix;
+    },
+    uniqueName: (label) => `${server.prefix}${label}-${randomBytes(3).toString("hex")}`,
   };
   test.beforeAll(async () => {
-    if (process.env.E2E_BASE_URL) {
-      origin = process.env.E2E_BASE_URL;
+    const file = options.label ?? basename(test.info().file).replace(/\.spec\.ts$/, "");
+    prefix = `e2e-${file}-${run}-`;
+    if (isLive) {
+      origin = process.env.E2E_BASE_URL ?? "";
       server.admin = {
         username: process.env.E2E_USERNAME ?? "admin",
         password: process.env.E2E_PASSWORD ?? "",
@@ -111,33 +139,51 @@ export function serverForThisFile(options: { users?: UserDeclaration[] } = {}): 
     stop = started.stop;
   });
   test.afterAll(async () => {
-    if (process.env.E2E_BASE_URL) await removeTestStrategies(origin, server.admin);
+    if (isLive && prefix) await removeStrategiesNamed(server, prefix);
     await stop?.();
   });
   return server;
 }
 
-/** On a live server, leave nothing behind: destroy every strategy named e2e-…. */
-async function removeTestStrategies(origin: string, account: Account) {
-  const client = new JmapClient(
-    { kind: "basic", username: account.username, password: account.password },
-    { discoveryUrl: new URL("/.well-known/jmap", origin).toString() },
-  );
+/**
+ * Deletes every strategy whose name starts with `prefix` (which ends with "-"), in batches of
+ * the session's maxObjectsInSet; fails when one of them cannot be deleted.
+ */
+async function removeStrategiesNamed(server: TestServer, prefix: string) {
+  const client = apiClient(server);
+  const { maxObjectsInSet } = await client.session();
   // A prefix search by name range (shared wire reference §6): "." follows "-" in byte order.
-  const query = {
-    id: "q",
-    name: "x:MtaTlsStrategy/query",
-    args: {
-      filter: { nameIsGreaterThanOrEqual: "e2e-", nameIsLessThan: "e2e." },
-      position: 0,
-      calculateTotal: true,
-    },
-  };
-  await client.call([
-    query,
-    { id: "d", name: "x:MtaTlsStrategy/set", args: { "#destroy": resultOf(query, "/ids") } },
-  ]);
+  const filter = { nameIsGreaterThanOrEqual: prefix, nameIsLessThan: `${prefix.slice(0, -1)}.` };
+  for (;;) {
+    const found = await client.call([
+      {
+        id: "q",
+        name: "x:MtaTlsStrategy/query",
+        args: { filter, position: 0, limit: maxObjectsInSet },
+      },
+    ]);
+    const { ids } = found.get("q", z.looseObject({ ids: z.array(z.string()) }));
+    if (ids.length === 0) return;
+    const removed = await client.call([
+      { id: "d", name: "x:MtaTlsStrategy/set", args: { destroy: ids } },
+    ]);
+    const result = removed.get("d", setResult);
+    // Deleted by a story at the same moment is gone all the same; anything else is left over.
+    const failures = Object.entries(result.notDestroyed ?? {}).filter(
+      ([, error]) => (error as { type?: string }).type !== "notFound",
+    );
+    const isStuck = (result.destroyed ?? []).length === 0 && !result.notDestroyed;
+    if (failures.length > 0 || isStuck)
+      throw new Error(`Strategies named ${prefix}… were left: ${JSON.stringify(failures)}`);
+  }
 }
+
+const setResult = z.looseObject({
+  created: z.optional(z.nullable(z.record(z.string(), z.looseObject({ id: z.string() })))),
+  notCreated: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  destroyed: z.optional(z.nullable(z.array(z.string()))),
+  notDestroyed: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+});
 
 /** A JMAP client signed in as `account`, for setting the scene through the API. */
 export function apiClient(server: TestServer, account: Account = server.admin): JmapClient {
@@ -147,22 +193,31 @@ export function apiClient(server: TestServer, account: Account = server.admin): 
   );
 }
 
-/** Creates strategies through the API in one request; returns their ids by name. */
+/**
+ * Creates strategies through the API, in batches of the session's maxObjectsInSet; returns
+ * their ids by name. Fails when one is not created.
+ */
 export async function seedStrategies(
   server: TestServer,
   names: string[],
 ): Promise<Record<string, string>> {
-  const create = Object.fromEntries(names.map((name, index) => [`n${index}`, { name }]));
-  const responses = await apiClient(server).call([
-    { id: "s", name: "x:MtaTlsStrategy/set", args: { create } },
-  ]);
-  const result = responses.get(
-    "s",
-    z.looseObject({ created: z.record(z.string(), z.looseObject({ id: z.string() })) }),
-  );
-  return Object.fromEntries(
-    names.map((name, index) => [name, result.created[`n${index}`]?.id ?? ""]),
-  );
+  const client = apiClient(server);
+  const { maxObjectsInSet } = await client.session();
+  const ids: Record<string, string> = {};
+  for (let start = 0; start < names.length; start += maxObjectsInSet) {
+    const batch = names.slice(start, start + maxObjectsInSet);
+    const create = Object.fromEntries(batch.map((name, index) => [`n${index}`, { name }]));
+    const responses = await client.call([
+      { id: "s", name: "x:MtaTlsStrategy/set", args: { create } },
+    ]);
+    const result = responses.get("s", setResult);
+    batch.forEach((name, index) => {
+      const id = result.created?.[`n${index}`]?.id;
+      if (!id) throw new Error(`“${name}” was not created: ${JSON.stringify(result.notCreated)}`);
+      ids[name] = id;
+    });
+  }
+  return ids;
 }
 
 // --- Test hooks of the embedded server (STALWART_TEST_HOOKS=1; stories tagged @embedded) ---
@@ -261,6 +316,36 @@ export async function refetchInBackground(page: Page) {
   await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
 }
 
+/**
+ * Makes the page read an outbound strategy whose `tls` rule names `names` (the first when no
+ * condition holds, the others under conditions) in place of the stored rule, the rest of the
+ * server's answer as it is: strategies that delivery uses, as far as the page knows, with
+ * nothing changed on the server.
+ */
+export async function deliveryUses(page: Page, ...names: [string, ...string[]]) {
+  const [otherwise, ...conditional] = names;
+  const tls = {
+    match: Object.fromEntries(
+      conditional.map((name, index) => [
+        String(index),
+        { if: `retry_num > ${index}`, then: `'${name}'` },
+      ]),
+    ),
+    else: `'${otherwise}'`,
+  };
+  await page.route("**/jmap/", async (route) => {
+    if (!route.request().postData()?.includes('"x:MtaOutboundStrategy/get"'))
+      return route.fallback();
+    const response = await route.fetch();
+    const body = (await response.json()) as { methodResponses: [string, unknown, string][] };
+    for (const [method, args] of body.methodResponses) {
+      const list = (args as { list?: Record<string, unknown>[] }).list;
+      if (method === "x:MtaOutboundStrategy/get" && list?.[0]) list[0].tls = tls;
+    }
+    await route.fulfill({ response, json: body });
+  });
+}
+
 /** The `update` maps of every /set the page sends, as the server receives them. */
 export function recordUpdates(page: Page): Record<string, unknown>[] {
   const updates: Record<string, unknown>[] = [];
@@ -275,12 +360,13 @@ export function recordUpdates(page: Page): Record<string, unknown>[] {
   return updates;
 }
 
-/** A name no other test or person uses; against a live server only e2e-… names are touched. */
-export function uniqueName(label: string): string {
-  return `e2e-${label}-${randomBytes(3).toString("hex")}`;
-}
-
 export const LIST_PATH = "/settings/mta/outbound/tls-strategies";
+
+/**
+ * The list searched for names starting with `text`: how a story finds its own strategies
+ * among any number of others (a live server's may fill many pages before them).
+ */
+export const searchPath = (text: string) => `${LIST_PATH}?q=${encodeURIComponent(text)}`;
 
 /** The list row of the strategy named `name`; its actions are found inside it by role. */
 export const rowOf = (page: Page, name: string) =>
@@ -298,10 +384,16 @@ export async function signIn(
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   // Each view has its own level-1 heading; the list's is "TLS Strategies".
-  if (path === LIST_PATH)
+  if (new URL(path, "http://localhost").pathname === LIST_PATH)
     await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
   else await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
+
+/**
+ * A JMAP body that reads every stored name (for the look-alike marks): the page sends it in
+ * the background a moment after a list shows and after each change, whatever the story does.
+ */
+export const isStoredNamesRead = (body: string) => body.includes('"properties":["id","name"]');
 
 /** Counts the JMAP requests the page sends, and those that would change something (/set). */
 export function countApiRequests(page: Page): { readonly count: number; readonly changes: number } {

@@ -5,6 +5,8 @@ import {
   expect,
   expectNoAxeViolations,
   LIST_PATH,
+  rowOf,
+  searchPath,
   serverForThisFile,
   signIn,
   test,
@@ -25,11 +27,19 @@ const VIEWPORTS = [
 ] as const;
 const SHOTS = "test-results/screenshots";
 
-const LONG_NAME = `long-${"n".repeat(250)}`;
 const LONG_DESCRIPTION = "A description that goes on and on. ".repeat(58).slice(0, 2_000);
 
+// This file's strategies, named with its prefix (known once its first hook has run); the
+// list is searched for the prefix, so they are the rows whatever else the server holds.
+/** 255 characters: the prefix, then "long-nnn…". */
+let LONG_NAME = "";
+let LEGACY_NAME = "";
+let ownList = "";
 let longId = "";
 test.beforeAll(async () => {
+  LONG_NAME = `${server.prefix}long-`.padEnd(255, "n");
+  LEGACY_NAME = `${server.prefix}legacy-partners`;
+  ownList = searchPath(server.prefix);
   expect(LONG_NAME).toHaveLength(255);
   expect(LONG_DESCRIPTION).toHaveLength(2_000);
   longId = await createThroughApi(server, {
@@ -41,7 +51,7 @@ test.beforeAll(async () => {
     tlsTimeout: 5_400_000,
   });
   await createThroughApi(server, {
-    name: "legacy-partners",
+    name: LEGACY_NAME,
     description: "Old partners with self-signed certificates",
     startTls: "optional",
     dane: "disable",
@@ -109,7 +119,7 @@ for (const viewport of VIEWPORTS) {
       await expectEverythingInside(page, "sign-in");
       await shot("sign-in");
 
-      await signIn(page, server);
+      await signIn(page, server, server.admin, ownList);
       const long = page.getByRole("row").filter({ hasText: "A description that goes on" });
       await expect(long).toBeVisible();
       await expectEverythingInside(page, "list");
@@ -125,11 +135,7 @@ for (const viewport of VIEWPORTS) {
 
       // The list's delete dialog, with two names in it.
       await long.getByRole("checkbox").check();
-      await page
-        .getByRole("row")
-        .filter({ hasText: "legacy-partners" })
-        .getByRole("checkbox")
-        .check();
+      await rowOf(page, LEGACY_NAME).getByRole("checkbox").check();
       await page.getByRole("button", { name: "Delete selected (2)" }).click();
       await expect(page.getByRole("dialog", { name: "Delete 2 strategies?" })).toBeVisible();
       await expectEverythingInside(page, "list delete dialog");
@@ -142,7 +148,9 @@ for (const viewport of VIEWPORTS) {
       await expect(page.getByRole("heading", { level: 1, name: "Create strategy" })).toBeVisible();
       await expectEverythingInside(page, "create");
       await shot("create");
-      await page.getByLabel("Name").fill(`weak-${colorScheme}-${viewport.width}`);
+      await page
+        .getByLabel("Name")
+        .fill(server.uniqueName(`weak-${colorScheme}-${viewport.width}`));
       await page.getByLabel("STARTTLS").selectOption("disable");
       await page.getByRole("button", { name: "Create", exact: true }).click();
       await expect(page.getByRole("dialog", { name: "Create with warnings?" })).toBeVisible();
@@ -197,10 +205,10 @@ test("at 360 px bulk actions show only with a selection, and pagination stays on
   page,
 }) => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await signIn(page, server);
+  await signIn(page, server, server.admin, ownList);
   const bulkDelete = page.getByRole("button", { name: /^Delete selected/ });
   await expect(bulkDelete).toBeHidden();
-  await page.getByRole("row").filter({ hasText: "legacy-partners" }).getByRole("checkbox").check();
+  await rowOf(page, LEGACY_NAME).getByRole("checkbox").check();
   await expect(page.getByRole("button", { name: "Delete selected (1)" })).toBeVisible();
 
   const pagination = page.getByRole("navigation", { name: "Pagination" });
@@ -239,8 +247,8 @@ test("each view has one level-1 heading; invalid fields are outlined, read-only 
   expect(invalid.color).not.toBe(valid.color);
   expect(invalid.shadow).not.toBe("none");
 
-  await page.goto(server.url(LIST_PATH));
-  await page.getByRole("link", { name: "default", exact: true }).click();
+  await page.goto(server.url(ownList));
+  await page.getByRole("link", { name: LEGACY_NAME, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
   // The Name cannot change on edit, and looks it: a dashed, sunken box.
   await expect(name).toHaveAttribute("readonly", "");
@@ -251,7 +259,6 @@ test("each view has one level-1 heading; invalid fields are outlined, read-only 
 // Issue 16 §6–7: absurd values fit at every width. A 10,000-character name without a space
 // (possible through the API) in the Duplicate heading, a 255-character name in the "already
 // exists" hint, and timeouts of 2^53 − 1 ms and 100,000 days in the list and the form.
-const HUGE_NAME = `huge-${"x".repeat(9_995)}`;
 const ABSURD = { tlsTimeout: 2 ** 53 - 1, mtaStsTimeout: 100_000 * 86_400_000 };
 
 /** Fails when some text of a row's cell reaches out of that cell (into the next column). */
@@ -288,12 +295,20 @@ async function expectTextInside(page: Page, what: string) {
 }
 
 test.describe("absurd names and durations fit at every width", () => {
+  /** 10,000 characters: the prefix, then "huge-xxx…". */
+  let HUGE_NAME = "";
+  let ABSURD_NAME = "";
   let hugeId = "";
   let absurdId = "";
   test.beforeAll(async () => {
+    HUGE_NAME = `${server.prefix}huge-`.padEnd(10_000, "x");
+    ABSURD_NAME = `${server.prefix}absurd-timeouts`;
     hugeId = await createThroughApi(server, { name: HUGE_NAME });
-    absurdId = await createThroughApi(server, { name: "absurd-timeouts", ...ABSURD });
-    await createThroughApi(server, { name: "crowded-timeouts", tlsTimeout: 90_500 });
+    absurdId = await createThroughApi(server, { name: ABSURD_NAME, ...ABSURD });
+    await createThroughApi(server, {
+      name: `${server.prefix}crowded-timeouts`,
+      tlsTimeout: 90_500,
+    });
   });
 
   for (const viewport of VIEWPORTS) {
@@ -301,14 +316,16 @@ test.describe("absurd names and durations fit at every width", () => {
     test(`at ${size}`, async ({ page }) => {
       test.setTimeout(60_000);
       await page.setViewportSize(viewport);
-      await signIn(page, server, server.admin, `${LIST_PATH}?size=100`);
-      await expect(page.getByRole("link", { name: "absurd-timeouts", exact: true })).toBeVisible();
+      await signIn(page, server, server.admin, `${ownList}&size=100`);
+      await expect(page.getByRole("link", { name: ABSURD_NAME, exact: true })).toBeVisible();
       await expectEverythingInside(page, "list");
       await expectCellsHoldTheirText(page, "list");
       await shoot(page, `absurd-list-${size}`);
 
       await page.goto(server.url(`${LIST_PATH}/new?from=${hugeId}`));
-      await expect(page.getByRole("heading", { level: 1 })).toContainText("Duplicate “huge-");
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(
+        `Duplicate “${server.prefix}huge-`,
+      );
       await expectTextInside(page, "duplicate of a 10,000-character name");
       await page.getByLabel("Name").fill(LONG_NAME);
       await expect(page.getByText(/already exists/)).toBeVisible();
@@ -319,7 +336,7 @@ test.describe("absurd names and durations fit at every width", () => {
       await shoot(page, `absurd-duplicate-${size}`);
 
       await page.goto(server.url(`${LIST_PATH}/${absurdId}`));
-      await expect(page.getByRole("heading", { level: 1 })).toContainText("absurd-timeouts");
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(ABSURD_NAME);
       await expectTextInside(page, "edit with absurd timeouts");
       await shoot(page, `absurd-edit-${size}`);
     });
@@ -329,9 +346,11 @@ test.describe("absurd names and durations fit at every width", () => {
 test("a new timeout over a day is refused, naming it; a stored one stays savable", async ({
   page,
 }) => {
-  await signIn(page, server);
+  const stored = server.uniqueName("stored-absurd");
+  await createThroughApi(server, { name: stored, ...ABSURD });
+  await signIn(page, server, server.admin, searchPath(stored));
   await page.getByRole("link", { name: "Create strategy" }).click();
-  await page.getByLabel("Name").fill("slip-of-the-unit");
+  await page.getByLabel("Name").fill(server.uniqueName("slip-of-the-unit"));
   await page.getByLabel("TLS handshake timeout", { exact: true }).fill("100000d");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByText("Not saved. This combination cannot deliver mail:")).toBeVisible();
@@ -339,20 +358,18 @@ test("a new timeout over a day is refused, naming it; a stored one stays savable
     "TLS handshake timeout is 100000d, over a day",
   );
 
-  await page.goto(server.url(LIST_PATH));
-  await page.getByRole("link", { name: "absurd-timeouts", exact: true }).click();
+  await page.goto(server.url(searchPath(stored)));
+  await page.getByRole("link", { name: stored, exact: true }).click();
   await page.getByLabel("Description", { exact: true }).fill("Still savable");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(
-    page.getByRole("status").filter({ hasText: "Saved “absurd-timeouts”." }),
-  ).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: `Saved “${stored}”.` })).toBeVisible();
 });
 
 test("at 360×740 the first strategy is on the first screen, and bulk actions follow the selection", async ({
   page,
 }) => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await signIn(page, server);
+  await signIn(page, server, server.admin, ownList);
   const firstName = page.getByRole("table").getByRole("link").first();
   await expect(firstName).toBeInViewport();
 

@@ -1,14 +1,14 @@
 import type { Page } from "@playwright/test";
 import {
   createThroughApi,
+  deliveryUses,
   expect,
-  LIST_PATH,
   rowOf,
+  searchPath,
   seedStrategies,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 
 // What a newcomer hit in the first hour, and small things of the same root (issue 16 §6–7).
@@ -17,13 +17,22 @@ const server = serverForThisFile();
 
 const LONG = "A very long description of who this strategy is for, ".repeat(6);
 
+/** A strategy of this file's own, signed in on the list searched for it. */
+async function signInToOwn(page: Page, label: string) {
+  const name = server.uniqueName(label);
+  await createThroughApi(server, { name });
+  await signIn(page, server, server.admin, searchPath(name));
+  await expect(rowOf(page, name)).toBeVisible();
+  return name;
+}
+
 test("ticking one row after another never loses a click: no row changes height when focused", async ({
   page,
 }) => {
-  const prefix = uniqueName("tick");
+  const prefix = server.uniqueName("tick");
   const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`, `${prefix}-d`];
   for (const name of names) await createThroughApi(server, { name, description: LONG });
-  await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}`);
+  await signIn(page, server, server.admin, searchPath(prefix));
   const rows = names.map((name) => rowOf(page, name));
   const heights = () =>
     Promise.all(rows.map((row) => row.evaluate((el) => (el as HTMLElement).offsetHeight)));
@@ -48,10 +57,10 @@ test("ticking one row after another never loses a click: no row changes height w
 test("nothing to act on shows no bulk action: no Delete selected (0), no skip link", async ({
   page,
 }) => {
-  await signIn(page, server);
+  const name = await signInToOwn(page, "nothing-selected");
   await expect(page.getByRole("button", { name: /Delete selected/ })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Skip to pagination" })).toHaveCount(0);
-  await rowOf(page, "default").getByRole("checkbox").check();
+  await rowOf(page, name).getByRole("checkbox").check();
   await expect(page.getByRole("button", { name: "Delete selected (1)" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Skip to pagination" })).toHaveCount(1);
 });
@@ -59,7 +68,8 @@ test("nothing to act on shows no bulk action: no Delete selected (0), no skip li
 test("pagination controls stay links when there is nowhere to go, marked disabled", async ({
   page,
 }) => {
-  await signIn(page, server);
+  // One page: the list searched for one strategy.
+  await signInToOwn(page, "one-page");
   for (const name of ["First page", "Previous page", "Next page", "Last page"]) {
     const link = page.getByRole("link", { name });
     await expect(link).toHaveAttribute("aria-disabled", "true");
@@ -69,10 +79,10 @@ test("pagination controls stay links when there is nowhere to go, marked disable
 });
 
 test("the policy badges line up from row to row, whatever the values", async ({ page }) => {
-  const prefix = uniqueName("badges");
+  const prefix = server.uniqueName("badges");
   await createThroughApi(server, { name: `${prefix}-1`, startTls: "require", dane: "disable" });
   await createThroughApi(server, { name: `${prefix}-2`, mtaSts: "require" });
-  await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}`);
+  await signIn(page, server, server.admin, searchPath(prefix));
   const lefts = (name: string) =>
     rowOf(page, name)
       .locator(".cell-security dd")
@@ -81,7 +91,7 @@ test("the policy badges line up from row to row, whatever the values", async ({ 
 });
 
 test("a search is decoded once and ignores spaces at either end", async ({ page }) => {
-  const prefix = uniqueName("q");
+  const prefix = server.uniqueName("q");
   const names = [`${prefix}-x%50`, `${prefix}-a+b`, `${prefix}-café`];
   await seedStrategies(server, names);
   await signIn(page, server);
@@ -126,32 +136,35 @@ test("a sign-in link only ever leads to this page's own paths", async ({ page })
 test("deleting a strategy delivery uses asks for its name; one strategy reads in the singular", async ({
   page,
 }) => {
-  await signIn(page, server);
-  await rowOf(page, "default").getByRole("checkbox").check();
+  const used = server.uniqueName("used");
+  await createThroughApi(server, { name: used });
+  await deliveryUses(page, used);
+  await signIn(page, server, server.admin, searchPath(used));
+  await rowOf(page, used).getByRole("checkbox").check();
   await page.getByRole("button", { name: "Delete selected (1)" }).click();
-  const dialog = page.getByRole("dialog", { name: "Delete “default”?" });
+  const dialog = page.getByRole("dialog", { name: `Delete “${used}”?` });
   await expect(dialog).toContainText("This TLS strategy will be deleted.");
   await expect(dialog).toContainText("delivery that would use it silently falls back");
   const confirm = dialog.getByRole("button", { name: "Delete", exact: true });
   await expect(confirm).toBeDisabled();
-  await dialog.getByLabel("Type “default” to confirm").fill("defaul");
+  await dialog.getByLabel(`Type “${used}” to confirm`).fill(used.slice(0, -1));
   await expect(confirm).toBeDisabled();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
   // The same on the edit page.
-  await page.getByRole("link", { name: "default", exact: true }).click();
+  await page.getByRole("link", { name: used, exact: true }).click();
   await page.getByRole("button", { name: "Delete", exact: true }).click();
-  const editDialog = page.getByRole("dialog", { name: "Delete “default”?" });
+  const editDialog = page.getByRole("dialog", { name: `Delete “${used}”?` });
   const editConfirm = editDialog.getByRole("button", { name: "Delete", exact: true });
   await expect(editConfirm).toBeDisabled();
-  await editDialog.getByLabel("Type “default” to confirm").fill("default");
+  await editDialog.getByLabel(`Type “${used}” to confirm`).fill(used);
   await expect(editConfirm).toBeEnabled();
   await editDialog.getByRole("button", { name: "Cancel" }).click();
 
   // A strategy nobody uses is one ordinary click.
-  const name = uniqueName("unused");
+  const name = server.uniqueName("unused");
   await createThroughApi(server, { name });
-  await page.goto(server.url(`${LIST_PATH}?q=${name}`));
+  await page.goto(server.url(searchPath(name)));
   await rowOf(page, name).getByRole("checkbox").check();
   await page.getByRole("button", { name: "Delete selected (1)" }).click();
   await expect(page.getByRole("dialog").getByRole("textbox")).toHaveCount(0);
@@ -160,13 +173,11 @@ test("deleting a strategy delivery uses asks for its name; one strategy reads in
   ).toBeEnabled();
 });
 
-test("many changes not applied are summed up, the list one click away; an outcome banner stays with its view", async ({
-  page,
-}) => {
-  const prefix = uniqueName("many");
+test("many changes not applied are summed up, the list one click away", async ({ page }) => {
+  const prefix = server.uniqueName("many");
   const names = Array.from({ length: 12 }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}`);
   await seedStrategies(server, names);
-  await signIn(page, server, server.admin, `${LIST_PATH}?q=${prefix}`);
+  await signIn(page, server, server.admin, searchPath(prefix));
   await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
   await page.getByRole("button", { name: "Delete selected (12)" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
@@ -178,7 +189,15 @@ test("many changes not applied are summed up, the list one click away; an outcom
   await expect(all).toBeHidden();
   await notice.getByText("show all 12").click();
   await expect(all).toBeVisible();
+});
 
+// Applying reloads the server's settings: only on a server of its own.
+test("an outcome banner stays with its view", { tag: "@embedded" }, async ({ page }) => {
+  const name = await signInToOwn(page, "applied");
+  await rowOf(page, name).getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Delete selected (1)" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+  const notice = page.getByRole("region", { name: "Saved, not applied yet" });
   await notice.getByRole("button", { name: "Apply now" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Applied." })).toBeVisible();
   await page.getByRole("link", { name: "Create strategy" }).click();
@@ -189,10 +208,10 @@ test("many changes not applied are summed up, the list one click away; an outcom
 test("every button and link's name contains its visible text (WCAG 2.5.3, label in name)", async ({
   page,
 }) => {
-  await signIn(page, server);
-  await rowOf(page, "default").getByRole("checkbox").check();
+  const name = await signInToOwn(page, "labels");
+  await rowOf(page, name).getByRole("checkbox").check();
   await expectLabelInName(page, "list with a selection");
-  await page.getByRole("link", { name: "default", exact: true }).click();
+  await page.getByRole("link", { name, exact: true }).click();
   await page.getByLabel("STARTTLS").selectOption("require");
   await page.getByLabel("TLS handshake timeout", { exact: true }).fill("1m");
   await page.getByLabel("Allow invalid certificates").check();

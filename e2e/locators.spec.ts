@@ -1,5 +1,13 @@
 import type { Page } from "@playwright/test";
-import { createThroughApi, expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
+import {
+  createThroughApi,
+  expect,
+  LIST_PATH,
+  searchPath,
+  serverForThisFile,
+  signIn,
+  test,
+} from "./fixtures";
 
 // Issue 10 §2: with the locators Playwright recommends (getByLabel, getByRole without
 // `exact`), every control resolves to exactly one element, in every state of the page.
@@ -74,41 +82,53 @@ test("the form's labels stay unique with defaults, changed values, errors and a 
   await expectUniqueLabels(page, "errors");
 
   // A dialog open over the form.
-  await page.getByLabel("Name").fill("locators-weak");
+  await page.getByLabel("Name").fill(server.uniqueName("weak"));
   await page.getByLabel("TLS handshake timeout").fill("1m");
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByRole("dialog", { name: "Create with warnings?" })).toBeVisible();
   await expectUniqueLabels(page, "dialog open");
 });
 
-test("edit opens with a value that differs (invalid-tls) and its labels are unique", async ({
+test("edit opens with a value that differs (invalid certificates allowed) and its labels are unique", async ({
   page,
 }) => {
-  await signIn(page, server);
-  await page.getByRole("link", { name: "invalid-tls" }).click();
+  const name = server.uniqueName("invalid-certs");
+  await createThroughApi(server, { name, allowInvalidCerts: true });
+  await signIn(page, server, server.admin, searchPath(name));
+  await page.getByRole("link", { name }).click();
   await expect(
     page.getByRole("button", { name: "Reset Allow invalid certificates to default" }),
   ).toBeVisible();
-  await expectUniqueLabels(page, "invalid-tls");
+  await expectUniqueLabels(page, "invalid certificates allowed");
 });
 
 test("each strategy's name is one link on the list; row actions are found inside the row", async ({
   page,
 }) => {
-  await createThroughApi(server, { name: "locators-used", startTls: "require" });
-  await signIn(page, server);
-  for (const name of ["default", "invalid-tls", "locators-used"]) {
+  // The README's list locators, without `exact`, on a list of this file's strategies (no name
+  // part of another): one with the defaults, one that differs, one edited below.
+  const names = [
+    server.uniqueName("plain"),
+    server.uniqueName("invalid-certs"),
+    server.uniqueName("used"),
+  ];
+  const [, , used] = names as [string, string, string];
+  await createThroughApi(server, { name: names[0] as string });
+  await createThroughApi(server, { name: names[1] as string, allowInvalidCerts: true });
+  await createThroughApi(server, { name: used, startTls: "require" });
+  await signIn(page, server, server.admin, searchPath(server.prefix));
+  for (const name of names) {
     await expect(page.getByRole("link", { name }), name).toHaveCount(1);
     const row = page.getByRole("row").filter({ has: page.getByRole("link", { name }) });
     await expect(row.getByRole("link", { name: "Duplicate" })).toHaveCount(1);
     await expect(row.getByRole("checkbox")).toHaveCount(1);
   }
   // After a change, with "Not applied yet" and the pending notice on the page, still one.
-  await page.getByRole("link", { name: "locators-used" }).click();
+  await page.getByRole("link", { name: used }).click();
   await page.getByLabel("Description").fill("changed");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
-  for (const name of ["default", "invalid-tls", "locators-used"]) {
+  for (const name of names) {
     await expect(page.getByRole("link", { name }), name).toHaveCount(1);
   }
 });

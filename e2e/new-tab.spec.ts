@@ -92,7 +92,8 @@ test("a tab with unsaved work keeps it when another tab signs out, and signs in 
   const editor = await context.newPage();
   await editor.goto(server.url(`${LIST_PATH}/new`));
   const name = editor.getByLabel("Name", { exact: true });
-  await name.fill("e2e-typed-before-sign-out");
+  const typed = server.uniqueName("typed-before-sign-out");
+  await name.fill(typed);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(signInHeading(page)).toBeVisible();
@@ -100,7 +101,7 @@ test("a tab with unsaved work keeps it when another tab signs out, and signs in 
   const dialog = editor.getByRole("dialog", { name: "Sign in again" });
   await expect(dialog).toBeVisible();
   await expect(editor).toHaveURL(server.url(`${LIST_PATH}/new`));
-  await expect(name).toHaveValue("e2e-typed-before-sign-out");
+  await expect(name).toHaveValue(typed);
   // The secret is gone from this tab too; only the username is offered again.
   expect((await readableStorage(editor)).sessionStorage).not.toContain(server.admin.password);
   await expect(dialog.getByLabel("Username", { exact: true })).toHaveValue(server.admin.username);
@@ -108,7 +109,7 @@ test("a tab with unsaved work keeps it when another tab signs out, and signs in 
   await dialog.getByLabel("Password", { exact: true }).fill(server.admin.password);
   await dialog.getByRole("button", { name: "Sign in" }).click();
   await expect(dialog).toBeHidden();
-  await expect(name).toHaveValue("e2e-typed-before-sign-out");
+  await expect(name).toHaveValue(typed);
   // The sign-in over the page signs in the tab that was on the sign-in page.
   await expect(listHeading(page)).toBeVisible();
 });

@@ -1,28 +1,32 @@
 import {
   countApiRequests,
   createStrategy,
+  deliveryUses,
   expect,
   expectNoAxeViolations,
   LIST_PATH,
+  rowOf,
+  searchPath,
   seedStrategies,
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 
 const server = serverForThisFile();
 
+/** Creates `name`, signs in on the list searched for it (where "back to the list" returns), and opens it. */
 async function openNew(page: import("@playwright/test").Page, name: string) {
   const ids = await seedStrategies(server, [name]);
-  await signIn(page, server, server.admin, `${LIST_PATH}/${ids[name]}`);
+  await signIn(page, server, server.admin, searchPath(name));
+  await page.goto(server.url(`${LIST_PATH}/${ids[name]}`));
   await expect(page.getByLabel("Name")).toHaveValue(name);
 }
 
 test("leaving unsaved changes by a link, Back or sign-out asks first; no false alarms", async ({
   page,
 }) => {
-  const name = uniqueName("leave");
+  const name = server.uniqueName("leave");
   await openNew(page, name);
   // An untouched form leaves without a word.
   await page.getByRole("link", { name: "TLS Strategies" }).click();
@@ -80,7 +84,7 @@ test("leaving unsaved changes by a link, Back or sign-out asks first; no false a
 test("credentials revoked while editing: sign in again in place, and the save goes through", async ({
   page,
 }) => {
-  const name = uniqueName("revoked");
+  const name = server.uniqueName("revoked");
   await openNew(page, name);
   await page.getByLabel("Description", { exact: true }).fill("Kept across the sign-in");
   let refusals = 0;
@@ -113,7 +117,7 @@ test("credentials revoked while editing: sign in again in place, and the save go
 });
 
 test("a 503 on save keeps the form and offers to try again", async ({ page }) => {
-  const name = uniqueName("outage");
+  const name = server.uniqueName("outage");
   await openNew(page, name);
   await page.getByLabel("Description", { exact: true }).fill("Typed during the outage");
   await page.route("**/jmap/", (route) =>
@@ -150,7 +154,7 @@ test("each security rule explains its consequence; an error blocks the save", as
   await expect(review).toContainText("Error: STARTTLS is Disabled while MTA-STS is Required");
   await expect(review).toContainText("can never be delivered");
 
-  await page.getByLabel("Name").fill(uniqueName("blocked"));
+  await page.getByLabel("Name").fill(server.uniqueName("blocked"));
   const requests = countApiRequests(page);
   await page.getByRole("button", { name: "Create", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("This combination cannot deliver mail");
@@ -181,8 +185,9 @@ test("each security rule explains its consequence; an error blocks the save", as
 });
 
 test("defaults are shown, can be restored, and the list marks what differs", async ({ page }) => {
-  await signIn(page, server);
-  const name = uniqueName("custom");
+  const group = server.uniqueName("defaults");
+  const name = `${group}-custom`;
+  await signIn(page, server, server.admin, searchPath(group));
   await page.getByRole("link", { name: "Create strategy" }).click();
   const timeout = page.getByLabel("TLS handshake timeout", { exact: true });
   await expect(timeout).toHaveAccessibleDescription(/Default: 3m\./);
@@ -199,7 +204,7 @@ test("defaults are shown, can be restored, and the list marks what differs", asy
   await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name, exact: true }) });
   await expect(row).toContainText("Differs from defaults: STARTTLS, MTA-STS lookup timeout");
-  const plain = uniqueName("plain");
+  const plain = `${group}-plain`;
   await createStrategy(page, { name: plain });
   const untouched = page
     .getByRole("row")
@@ -208,34 +213,37 @@ test("defaults are shown, can be restored, and the list marks what differs", asy
   await expect(untouched).not.toContainText("Differs from defaults");
 });
 
-test("strategies the outbound strategy uses are marked, and deleting one warns", {
-  tag: "@embedded",
-}, async ({ page }) => {
-  await signIn(page, server);
-  const used = page
-    .getByRole("row")
-    .filter({ has: page.getByRole("link", { name: "default", exact: true }) });
+test("strategies the outbound strategy uses are marked, and deleting one warns", async ({
+  page,
+}) => {
+  // This file's own strategies, named by the outbound strategy's rule as the page reads it:
+  // what delivery uses on the server is never changed.
+  const group = server.uniqueName("usage");
+  const [byDefault, byCondition, name] = ["default", "on-retry", "unused"].map(
+    (label) => `${group}-${label}`,
+  ) as [string, string, string];
+  await seedStrategies(server, [byDefault, byCondition]);
+  await deliveryUses(page, byDefault, byCondition);
+  await signIn(page, server, server.admin, searchPath(group));
+  const used = rowOf(page, byDefault);
   await expect(used).toContainText("Used by the outbound strategy");
-  const name = uniqueName("unused");
   await createStrategy(page, { name });
-  const unused = page
-    .getByRole("row")
-    .filter({ has: page.getByRole("link", { name, exact: true }) });
+  const unused = rowOf(page, name);
   await expect(unused).not.toContainText("Used by the outbound strategy");
 
-  await page.getByRole("link", { name: "default", exact: true }).click();
-  await expect(page.getByText("Delivery picks “default” by name")).toBeVisible();
+  await page.getByRole("link", { name: byDefault, exact: true }).click();
+  await expect(page.getByText(`Delivery picks “${byDefault}” by name`)).toBeVisible();
   await page.getByRole("button", { name: "Delete" }).click();
-  const dialog = page.getByRole("dialog", { name: "Delete “default”?" });
+  const dialog = page.getByRole("dialog", { name: `Delete “${byDefault}”?` });
   await expect(dialog).toContainText("silently falls back to Stalwart's built-in TLS defaults");
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
   await page.getByRole("link", { name: "TLS Strategies" }).click();
-  await page.getByRole("checkbox", { name: "Select invalid-tls" }).check();
+  await page.getByRole("checkbox", { name: `Select ${byCondition}` }).check();
   await page.getByRole("checkbox", { name: `Select ${name}` }).check();
   await page.getByRole("button", { name: "Delete selected (2)" }).click();
   await expect(page.getByRole("dialog")).toContainText(
-    "the outbound strategy picks “invalid-tls” by name",
+    `the outbound strategy picks “${byCondition}” by name`,
   );
 });
 
@@ -253,7 +261,7 @@ test("a 401 while the form is being filled in asks to sign in over it, not away 
     }),
   );
   // Typing a name asks the server whether it is taken: that read gets the 401.
-  await page.getByLabel("Name").fill(uniqueName("typed"));
+  await page.getByLabel("Name").fill(server.uniqueName("typed"));
   const dialog = page.getByRole("dialog", { name: "Sign in again" });
   await expect(dialog).toBeVisible();
   await page.unrouteAll();

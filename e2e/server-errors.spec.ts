@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, serverForThisFile, signIn, test, uniqueName } from "./fixtures";
+import { createThroughApi, expect, searchPath, serverForThisFile, signIn, test } from "./fixtures";
 
 const server = serverForThisFile();
 
@@ -32,7 +32,7 @@ async function answerSetWith(page: Page, args: Record<string, unknown>) {
 test("a SetError naming properties lands on those fields", async ({ page }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
-  const name = uniqueName("refused");
+  const name = server.uniqueName("refused");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("TLS handshake timeout", { exact: true }).fill("90s");
   await answerSetWith(page, {
@@ -58,7 +58,7 @@ test("a SetError naming properties lands on those fields", async ({ page }) => {
 test("a validationFailed answer lands on its field", async ({ page }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
-  await page.getByLabel("Name").fill(uniqueName("validation"));
+  await page.getByLabel("Name").fill(server.uniqueName("validation"));
   await answerSetWith(page, {
     notCreated: {
       new: {
@@ -80,7 +80,7 @@ test("a validationFailed answer lands on its field", async ({ page }) => {
 test("a server failure shows a form-level alert and keeps what was typed", async ({ page }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
-  const name = uniqueName("outage");
+  const name = server.uniqueName("outage");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Description", { exact: true }).fill("Typed before the outage");
   await page.route("**/jmap/", (route) =>
@@ -102,6 +102,8 @@ test("a server failure shows a form-level alert and keeps what was typed", async
 });
 
 test("a list that cannot load says what happened and offers to try again", async ({ page }) => {
+  const name = server.uniqueName("listed");
+  await createThroughApi(server, { name });
   await page.route("**/jmap/", (route) =>
     route.request().postData()?.includes("x:MtaTlsStrategy/query")
       ? route.fulfill({
@@ -111,16 +113,18 @@ test("a list that cannot load says what happened and offers to try again", async
         })
       : route.continue(),
   );
-  await signIn(page, server);
+  await signIn(page, server, server.admin, searchPath(name));
   await expect(page.getByRole("alert")).toHaveText(
     /Could not load the TLS strategies\. The server answered 500.*Disk full/,
   );
   await page.unrouteAll();
   await page.getByRole("button", { name: "Try again" }).click();
-  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
 });
 
 test("a read that fails once is retried on its own, with a pause", async ({ page }) => {
+  const name = server.uniqueName("retried");
+  await createThroughApi(server, { name });
   let failures = 0;
   await page.route("**/jmap/", (route) => {
     if (failures === 0 && route.request().postData()?.includes("x:MtaTlsStrategy/query")) {
@@ -129,8 +133,8 @@ test("a read that fails once is retried on its own, with a pause", async ({ page
     }
     return route.continue();
   });
-  await signIn(page, server);
-  await expect(page.getByRole("link", { name: "default", exact: true })).toBeVisible();
+  await signIn(page, server, server.admin, searchPath(name));
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
   await expect(page.getByRole("alert")).toHaveCount(0);
   expect(failures).toBe(1);
 });

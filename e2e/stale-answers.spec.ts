@@ -6,7 +6,6 @@ import {
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 import { holdNextAnswer, isListRead } from "./held-answers";
 
@@ -19,7 +18,7 @@ const server = serverForThisFile();
 test("a Refresh whose answer is slowed past a delete does not bring the deleted strategy back", async ({
   page,
 }) => {
-  const name = uniqueName("gone");
+  const name = server.uniqueName("gone");
   await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
   await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
@@ -44,7 +43,7 @@ test("a Refresh whose answer is slowed past a delete does not bring the deleted 
 test("a Refresh whose answer is slowed past a save does not revert the saved description", async ({
   page,
 }) => {
-  const name = uniqueName("saved");
+  const name = server.uniqueName("saved");
   await createThroughApi(server, { name, description: "Before" });
   await signIn(page, server, server.admin, `${LIST_PATH}?q=${name}`);
   await expect(rowOf(page, name)).toContainText("Before");

@@ -19,6 +19,9 @@ const DARK_BACKGROUND = "rgb(20, 23, 27)";
 test("the theme switch shows light or dark at once, remembers it, and System follows the system", async ({
   page,
 }) => {
+  // Two full axe scans of the list, whose first page a live server may fill with 25 rows: on
+  // a busy 2-core machine that alone can take half a minute.
+  test.setTimeout(60_000);
   await page.emulateMedia({ colorScheme: "light" });
   await signIn(page, server);
   await expect(theme(page)).toHaveValue("system");

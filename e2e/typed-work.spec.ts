@@ -6,7 +6,6 @@ import {
   serverForThisFile,
   signIn,
   test,
-  uniqueName,
 } from "./fixtures";
 import { holdNextRequest, isStrategyWrite } from "./held-answers";
 
@@ -22,7 +21,7 @@ const mtaStsTimeout = (page: import("@playwright/test").Page) =>
 test("while a slow write is in flight the edit form is locked, and what is saved is what was sent", async ({
   page,
 }) => {
-  const name = uniqueName("slow");
+  const name = server.uniqueName("slow");
   const id = await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
   await page.getByLabel("Description", { exact: true }).fill("Slow write");
@@ -55,7 +54,7 @@ test("while a confirmation asks, the button does not say Saving…, and the crea
 }) => {
   await signIn(page, server);
   await page.getByRole("link", { name: "Create strategy" }).click();
-  const name = uniqueName("ask");
+  const name = server.uniqueName("ask");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("STARTTLS").selectOption("disable");
   await page.getByRole("button", { name: "Create", exact: true }).click();
@@ -85,7 +84,7 @@ test("while a confirmation asks, the button does not say Saving…, and the crea
 test("while the sign-in dialog over a save signs in, its fields are locked too", async ({
   page,
 }) => {
-  const name = uniqueName("reauth");
+  const name = server.uniqueName("reauth");
   const id = await createThroughApi(server, { name });
   await signIn(page, server, server.admin, `${LIST_PATH}/${id}`);
   await page.getByLabel("Description", { exact: true }).fill("After a new sign-in");

@@ -98,7 +98,8 @@ export function TlsStrategyCreatePage() {
       </Notice>
     );
   } else if (startFrom?.key === key) {
-    isFormShown.current = true;
+    // Shown as allowed: only once the permissions are known can they be taken away.
+    if (permissions.isKnown) isFormShown.current = true;
     content = (
       <TlsStrategyForm
         key={key}
