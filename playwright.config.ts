@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { launchOptions } from "./e2e/launch-options";
+import { launchOptions } from "./e2e/fixtures/launch-options";
 
 /** Set to run the suite against a running server (see README, "Testing a live server"). */
 const isLive = Boolean(process.env.E2E_BASE_URL);

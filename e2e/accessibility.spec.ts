@@ -1,14 +1,14 @@
+import { createThroughApi } from "./fixtures/api";
 import {
   createStrategy,
-  createThroughApi,
   expect,
   expectNoAxeViolations,
   LIST_PATH,
   searchPath,
-  serverForThisFile,
   signIn,
   test,
-} from "./fixtures";
+} from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

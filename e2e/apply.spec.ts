@@ -1,20 +1,15 @@
 import type { Page } from "@playwright/test";
 import {
   createThroughApi,
-  expect,
-  expectNoAxeViolations,
   failNextReloads,
-  LIST_PATH,
   requestsAtServer,
-  rowOf,
   runningStrategies,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+} from "./fixtures/api";
+import { expect, expectNoAxeViolations, LIST_PATH, rowOf, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// Issue 8: saved is not applied. Stalwart delivers with the settings it loaded until they are
-// reloaded (shared wire reference §11); the page says what is pending and applies it.
+// README, "Saved is not applied": Stalwart delivers with the settings it loaded until they
+// are reloaded (shared wire reference §11); the page says what is pending and applies it.
 
 const READ_WRITE = [
   "sysMtaTlsStrategyGet",

@@ -1,15 +1,13 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import {
-  apiClient,
   expect,
   expectNoAxeViolations,
   LIST_PATH,
   searchPath,
-  seedStrategies,
-  serverForThisFile,
   signIn,
   test,
-} from "./fixtures";
+} from "./fixtures/page";
+import { apiClient, seedStrategies, serverForThisFile } from "./fixtures/server";
 
 // Two browsers each, and an axe scan: more than the default 30 s on a busy 2-core machine.
 test.describe.configure({ timeout: 60_000 });

@@ -3,11 +3,10 @@ import {
   createStrategy,
   expect,
   searchPath,
-  seedStrategies,
-  serverForThisFile,
   signIn,
   test,
-} from "./fixtures";
+} from "./fixtures/page";
+import { seedStrategies, serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

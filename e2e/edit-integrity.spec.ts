@@ -2,22 +2,25 @@ import type { Browser, BrowserContext, Page } from "@playwright/test";
 import {
   createThroughApi,
   destroyThroughApi,
+  readThroughApi,
+  updateThroughApi,
+} from "./fixtures/api";
+import {
   expect,
   expectNoAxeViolations,
   LIST_PATH,
-  readThroughApi,
   recordUpdates,
   refetchInBackground,
   rowOf,
   searchPath,
-  serverForThisFile,
   signIn,
   test,
-  updateThroughApi,
-} from "./fixtures";
+} from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// Issue 7: the edit path never loses typed work, never writes a field nobody touched, and
-// never saves what its own review forbids. One story per class of fault.
+// The edit path never loses typed work, never writes a field nobody touched, and never saves
+// what its own review forbids (README, "Edits that never go wrong quietly"). One story per
+// class of fault; over 400 lines on purpose, as the README section reads them in order.
 
 const server = serverForThisFile();
 

@@ -3,10 +3,10 @@ import {
   createStrategy,
   expect,
   searchPath,
-  serverForThisFile,
   signIn,
   test,
-} from "./fixtures";
+} from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

@@ -1,9 +1,12 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import { createThroughApi, expect, searchPath, serverForThisFile, signIn, test } from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { expect, searchPath, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 // A tab reloaded from history (Playwright's default: no back/forward cache) after a sign-out
 // in another tab uses none of the credentials it kept: not in the inline early requests of
-// the HTML, not in the app (issue 16 §3). history.spec.ts has the same with the cache on.
+// the HTML, not in the app (README, "Tabs in history hear it too"). history.spec.ts has the
+// same with the cache on.
 
 const server = serverForThisFile();
 
@@ -25,7 +28,7 @@ test("with the cache off, a tab reloaded from history sends nothing with credent
   await createThroughApi(server, { name });
   const list = searchPath(name);
   await signIn(page, server, server.admin, list);
-  // The reload sends its list requests early from the HTML (issue 11): it must not, now.
+  // A reload sends its list requests early from the HTML (README, "Speed"); now it must not.
   await page.reload();
   await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
   await goElsewhere(page);

@@ -1,18 +1,13 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import {
-  createThroughApi,
-  expect,
-  rowOf,
-  searchPath,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
-import { withBackForwardCache } from "./launch-options";
+import { createThroughApi } from "./fixtures/api";
+import { withBackForwardCache } from "./fixtures/launch-options";
+import { expect, rowOf, searchPath, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 // A tab restored from history — from the back/forward cache, or reloaded — learns what
 // happened while it was away: a sign-out in another tab, another theme, saved changes, newer
-// data (issue 16 §3–4). Chromium's back/forward cache is on here, as in every real browser.
+// data (README, "Tabs in history hear it too"). Chromium's back/forward cache is on here, as in
+// every real browser.
 
 const server = serverForThisFile();
 

@@ -1,15 +1,9 @@
 import type { Locator, Page } from "@playwright/test";
-import {
-  createThroughApi,
-  expect,
-  searchPath,
-  seedStrategies,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { expect, searchPath, signIn, test } from "./fixtures/page";
+import { seedStrategies, serverForThisFile } from "./fixtures/server";
 
-// Issue 10 §3: focus goes where the user is, and a keyboard alone does everything.
+// Focus goes where the user is, and a keyboard alone does everything (README, "Keyboard").
 
 const server = serverForThisFile();
 
@@ -126,7 +120,7 @@ test("with 25 rows and some selected, pagination is a few Tab presses away, thro
   await signIn(page, server, server.admin, searchPath(group));
   await expect(page.getByRole("row")).toHaveCount(26);
   // The skip link is there once rows are selected (with nothing selected there is nothing
-  // to act on below the rows but pagination, and no link to skip to it: issue 16 §7).
+  // to act on below the rows but pagination, and no link to skip to it: README, "Keyboard").
   await expect(page.getByRole("link", { name: "Skip to pagination" })).toHaveCount(0);
   await page.getByRole("row").nth(1).getByRole("checkbox").check();
   await heading(page, "TLS Strategies").focus();

@@ -1,22 +1,21 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import type { Page } from "@playwright/test";
+import { createThroughApi, updateThroughApi } from "./fixtures/api";
 import {
-  createThroughApi,
   expect,
   expectNoAxeViolations,
   LIST_PATH,
   rowOf,
   searchPath,
-  serverForThisFile,
   signIn,
   test,
-  updateThroughApi,
-} from "./fixtures";
+} from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// Issue 10 §1 and "Done when": the page fits 1280, 1024 and 360 px wide, light and dark, with
-// a 255-character name and a 2,000-character description among the rows. Every view and
-// every dialog is photographed into test-results/screenshots/ (git-ignored); with
-// DOCS_SCREENSHOTS=1 the list at 1280 px is also copied to docs/ for the README.
+// The page fits 1280, 1024 and 360 px wide, light and dark (README, "Fits the screen" and
+// "Theme"), with a 255-character name and a 2,000-character description among the rows.
+// Every view and every dialog is photographed into test-results/screenshots/ (git-ignored);
+// with DOCS_SCREENSHOTS=1 the list at 1280 px is also copied to docs/ for the README.
 
 const server = serverForThisFile();
 
@@ -256,9 +255,10 @@ test("each view has one level-1 heading; invalid fields are outlined, read-only 
   expect((await border(description)).style).toBe("solid");
 });
 
-// Issue 16 §6–7: absurd values fit at every width. A 10,000-character name without a space
-// (possible through the API) in the Duplicate heading, a 255-character name in the "already
-// exists" hint, and timeouts of 2^53 − 1 ms and 100,000 days in the list and the form.
+// Absurd values fit at every width (README, "Fits the screen"). A 10,000-character name
+// without a space (possible through the API) in the Duplicate heading, a 255-character name
+// in the "already exists" hint, and timeouts of 2^53 − 1 ms and 100,000 days in the list and
+// the form.
 const ABSURD = { tlsTimeout: 2 ** 53 - 1, mtaStsTimeout: 100_000 * 86_400_000 };
 
 /** Fails when some text of a row's cell reaches out of that cell (into the next column). */

@@ -1,14 +1,5 @@
-import {
-  apiClient,
-  expect,
-  isStoredNamesRead,
-  LIST_PATH,
-  rowOf,
-  seedStrategies,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { expect, isStoredNamesRead, LIST_PATH, rowOf, signIn, test } from "./fixtures/page";
+import { apiClient, seedStrategies, serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

@@ -1,17 +1,10 @@
 import type { Page } from "@playwright/test";
-import {
-  createThroughApi,
-  deliveryUses,
-  expect,
-  rowOf,
-  searchPath,
-  seedStrategies,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { deliveryUses, expect, rowOf, searchPath, signIn, test } from "./fixtures/page";
+import { seedStrategies, serverForThisFile } from "./fixtures/server";
 
-// What a newcomer hit in the first hour, and small things of the same root (issue 16 §6–7).
+// What a newcomer hit in the first hour, and small things of the same root: mostly the
+// details of README, "The list", and a few of "Safety".
 
 const server = serverForThisFile();
 

@@ -1,17 +1,11 @@
 import type { Page } from "@playwright/test";
-import {
-  createThroughApi,
-  expect,
-  LIST_PATH,
-  searchPath,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { expect, LIST_PATH, searchPath, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// Issue 10 §2: with the locators Playwright recommends (getByLabel, getByRole without
-// `exact`), every control resolves to exactly one element, in every state of the page.
-// README, "Testing this page with Playwright", lists what is guaranteed.
+// With the locators Playwright recommends (getByLabel, getByRole without `exact`), every
+// control resolves to exactly one element, in every state of the page. README, "Testing this
+// page with Playwright", lists what is guaranteed.
 
 const server = serverForThisFile();
 

@@ -1,19 +1,11 @@
 import * as z from "zod/mini";
-import {
-  apiClient,
-  createThroughApi,
-  expect,
-  LIST_PATH,
-  rowOf,
-  searchPath,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { expect, LIST_PATH, rowOf, searchPath, signIn, test } from "./fixtures/page";
+import { apiClient, serverForThisFile } from "./fixtures/server";
 
-// Names that look the same are the same name (issue 16 §5, §7): Stalwart compares names
-// byte for byte, so the page refuses a new name that only looks like an existing one, and
-// marks stored names that already do. A stored name is never refused.
+// Names that look the same are the same name (README, "Edits that never go wrong quietly"):
+// Stalwart compares names byte for byte, so the page refuses a new name that only looks like
+// an existing one, and marks stored names that already do. A stored name is never refused.
 
 // Every letter of this file's prefix ("e2e-aliases-<digits>-") has a Cyrillic look-alike, so
 // a whole name of it can be written in the other alphabet. Each variant keeps the prefix as

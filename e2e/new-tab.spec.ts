@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
-import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
+import { expect, LIST_PATH, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

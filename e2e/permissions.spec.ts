@@ -1,12 +1,5 @@
-import {
-  expect,
-  expectNoAxeViolations,
-  LIST_PATH,
-  rowOf,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { expect, expectNoAxeViolations, LIST_PATH, rowOf, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const READ = ["sysMtaTlsStrategyGet", "sysMtaTlsStrategyQuery"];
 const server = serverForThisFile({

@@ -7,11 +7,10 @@ import {
   LIST_PATH,
   rowOf,
   searchPath,
-  seedStrategies,
-  serverForThisFile,
   signIn,
   test,
-} from "./fixtures";
+} from "./fixtures/page";
+import { seedStrategies, serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

@@ -1,19 +1,12 @@
 import type { Page } from "@playwright/test";
-import {
-  createThroughApi,
-  expect,
-  LIST_PATH,
-  readThroughApi,
-  refetchInBackground,
-  searchPath,
-  seedStrategies,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
-import { holdNextAnswer, holdNextRequest, isStrategyWrite } from "./held-answers";
+import { createThroughApi, readThroughApi } from "./fixtures/api";
+import { holdNextAnswer, holdNextRequest, isStrategyWrite } from "./fixtures/held-answers";
+import { expect, LIST_PATH, refetchInBackground, searchPath, signIn, test } from "./fixtures/page";
+import { seedStrategies, serverForThisFile } from "./fixtures/server";
 
-// Issue 16, a second look: the other members of each class that a fresh reviewer found.
+// A second look at the kinds of fault the other stories cover (README, "Edits that never go
+// wrong quietly"): more cases of each that a fresh reviewer found, such as an answer landing
+// after the admin moved on, or a change of user or permissions under a page with work on it.
 
 const server = serverForThisFile({
   users: [

@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
-import { createThroughApi, expect, searchPath, serverForThisFile, signIn, test } from "./fixtures";
+import { createThroughApi } from "./fixtures/api";
+import { expect, searchPath, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

@@ -1,4 +1,5 @@
-import { expect, LIST_PATH, serverForThisFile, signIn, test } from "./fixtures";
+import { expect, LIST_PATH, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile({
   users: [

@@ -1,19 +1,18 @@
 import type { Page } from "@playwright/test";
+import { createThroughApi, updateThroughApi } from "./fixtures/api";
 import {
-  createThroughApi,
   expect,
   isStoredNamesRead,
   LIST_PATH,
   rowOf,
   searchPath,
-  serverForThisFile,
   signIn,
   test,
-  updateThroughApi,
-} from "./fixtures";
+} from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// Issue 11: what makes the page fast, as behaviour a user relies on. The timings themselves
-// are measured by `npm run bench`, never here.
+// What makes the page fast, as behaviour a user relies on (README, "Speed"). The timings
+// themselves are measured by `npm run bench`, never here.
 
 const server = serverForThisFile();
 
@@ -273,4 +272,26 @@ test("static files are sent as the build compressed them, and hashed ones are ca
     expect(asset.encoding).toBe("br");
     expect(asset.cache).toContain("immutable");
   }
+});
+
+test("every file a built script loads or preloads is served", async ({ request }) => {
+  // The entry's sheet is inlined into the page and its file removed: a lazily loaded chunk
+  // that still named it would fail to load (scripts/vite/inline-stylesheet.ts).
+  const html = await (await request.get(server.url(LIST_PATH))).text();
+  const scripts = [...html.matchAll(/\/(assets\/[\w.-]+\.js)/g)].map((match) => match[1]);
+  const seen = new Set<string>();
+  const queue = [...new Set(scripts)];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const response = await request.get(server.url(`/${file}`));
+    expect(response.status(), file).toBe(200);
+    if (!file.endsWith(".js")) continue;
+    const code = await response.text();
+    for (const [, named] of code.matchAll(/"(?:\.\/|assets\/)([\w.-]+\.(?:js|css))"/g))
+      queue.push(`assets/${named}`);
+  }
+  // The entry, and the lazily loaded views and actions behind it.
+  expect(seen.size).toBeGreaterThan(10);
 });

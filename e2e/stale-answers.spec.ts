@@ -1,17 +1,11 @@
-import {
-  createThroughApi,
-  expect,
-  LIST_PATH,
-  rowOf,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
-import { holdNextAnswer, isListRead } from "./held-answers";
+import { createThroughApi } from "./fixtures/api";
+import { holdNextAnswer, isListRead } from "./fixtures/held-answers";
+import { expect, LIST_PATH, rowOf, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// An answer that left before a change never overwrites it (issue 16 §2): a list read in
-// flight when the admin deletes or saves lands afterwards, and the page keeps what the change
-// made of it.
+// An answer that left before a change never overwrites it (README, "The page agrees with
+// itself"): a list read in flight when the admin deletes or saves lands afterwards, and the
+// page keeps what the change made of it.
 
 const server = serverForThisFile();
 

@@ -1,12 +1,6 @@
 import type { Page } from "@playwright/test";
-import {
-  expect,
-  expectNoAxeViolations,
-  LIST_PATH,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
+import { expect, expectNoAxeViolations, LIST_PATH, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
 const server = serverForThisFile();
 

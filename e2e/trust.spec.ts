@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { hostname, networkInterfaces } from "node:os";
-import { expect, LIST_PATH, startEmbedded, test } from "./fixtures";
+import { expect, LIST_PATH, test } from "./fixtures/page";
+import { startEmbedded } from "./fixtures/server";
 
-// Issue 9 §3–4: trust boundaries and sign-in limits, each on a server of its own.
+// Trust boundaries and sign-in limits, each on a server of its own: the Host names answered,
+// the origin a session may send credentials to and the start-up settings (README,
+// Configuration and Architecture), and failed sign-ins (README, "Signing in: limits").
 
 /** A GET to 127.0.0.1 that names `host` in its Host header, as a browser elsewhere would. */
 function getWithHost(origin: string, path: string, host: string, authorization?: string) {

@@ -1,17 +1,12 @@
-import {
-  createThroughApi,
-  expect,
-  LIST_PATH,
-  readThroughApi,
-  serverForThisFile,
-  signIn,
-  test,
-} from "./fixtures";
-import { holdNextRequest, isStrategyWrite } from "./held-answers";
+import { createThroughApi, readThroughApi } from "./fixtures/api";
+import { holdNextRequest, isStrategyWrite } from "./fixtures/held-answers";
+import { expect, LIST_PATH, signIn, test } from "./fixtures/page";
+import { serverForThisFile } from "./fixtures/server";
 
-// A save never silently drops what was typed during it (issue 16 §1): while it is in flight
-// the form is locked, so nothing can be typed that would be neither sent nor kept; while a
-// question is asked, the button does not claim to be saving.
+// A save never silently drops what was typed during it (README, "Typed work is never lost
+// during a save"): while it is in flight the form is locked, so nothing can be typed that
+// would be neither sent nor kept; while a question is asked, the button does not claim to be
+// saving.
 
 const server = serverForThisFile();
 

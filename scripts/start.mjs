@@ -4,7 +4,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const SOURCES = ["src", "server", "public", "index.html", "vite.config.ts", "package-lock.json"];
+const SOURCES = [
+  "src",
+  "server",
+  "public",
+  "index.html",
+  "vite.config.ts",
+  "scripts/vite",
+  "package-lock.json",
+];
 const OUTPUTS = ["dist/client/index.html", "dist/server/index.js"];
 
 function newestMtime(path) {

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { createApp, REFUSAL_DELAY_MS } from "./app";
-import { addressBucket, FailureLimiter, scryptRuns } from "./auth";
+import { createApp } from "./app";
+import { scryptRuns } from "./auth";
+import { addressBucket, FailureLimiter, REFUSAL_DELAY_MS } from "./sign-in-limit";
 import { openStore } from "./store";
 import { ADMIN, basic, ORIGIN, testServer, USING } from "./test-support";
 
-// Issue 9 §3: sign-in that resists guessing and does not slow everyone down.
+// README, "Signing in: limits": sign-in that resists guessing and does not slow everyone down.
 
 describe("failed sign-ins are rate-limited per address", () => {
   test("a burst of 10 attempts, then one every 6 s; the wait is to the next one", () => {

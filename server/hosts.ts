@@ -1,8 +1,14 @@
 import { hostname, networkInterfaces } from "node:os";
 
-// Which Host headers the server answers (issue 9 §4), like Vite's `server.allowedHosts` or
-// Django's ALLOWED_HOSTS: a request that names another host (DNS rebinding, a forged Host)
-// gets a 400 and can never put its name in the session's apiUrl.
+// Which Host headers the server answers (README, Configuration: ALLOWED_HOSTS), like Vite's
+// `server.allowedHosts` or Django's ALLOWED_HOSTS: a request that names another host (DNS
+// rebinding, a forged Host) gets a 400 and can never put its name in the session's apiUrl.
+
+const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Localhost on any port: what a server answers when nothing else was configured. */
+export const localHostsOnly = (host: string) =>
+  LOCAL_NAMES.has(host.replace(/:\d+$/, "").toLowerCase());
 
 /** `host` (as in a Host header) split into a lower-case name and a port, if any. */
 export function splitHost(host: string): { name: string; port: number | null } {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
-import { MAX_SIZE_REQUEST } from "./jmap/methods";
+import { isDeclaredTooLarge } from "./jmap/limits";
 
 /**
  * The app as a Node request listener. Fetch's Headers joins repeated headers with ", ", but
@@ -40,8 +40,7 @@ export function serveApp(server: Server, app: Hono): Server {
   const listener = nodeListener(app);
   server.on("request", listener);
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (!(declared > MAX_SIZE_REQUEST)) res.writeContinue();
+    if (!isDeclaredTooLarge(req.headers["content-length"])) res.writeContinue();
     // Over the limit: the app answers from the headers alone (the JMAP API refuses by the
     // declared length before reading a byte; other routes never read a body).
     void listener(req, res);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { createApp } from "./app";
 import { verifySecret } from "./auth";
 import { compareIds } from "./ids";
-import { DEFAULT_OUTBOUND_STRATEGY } from "./outbound-strategy";
+import { DEFAULT_OUTBOUND_STRATEGY } from "./objects/outbound-strategy";
 import { openStore } from "./store";
 import { basic, ORIGIN, USING } from "./test-support";
 

@@ -22,8 +22,8 @@ import {
   type OutboundStrategy,
   runnableOutbound,
   withoutLegacyDefaults,
-} from "./outbound-strategy";
-import { brokenRules, SEED, type Strategy, TLS_POLICIES } from "./tls-strategy";
+} from "./objects/outbound-strategy";
+import { brokenRules, SEED, type Strategy, TLS_POLICIES } from "./objects/tls-strategy";
 
 const STORE_FILE = "store.json";
 const USERS_FILE = "users.json";

@@ -1,8 +1,8 @@
 // The request body as Stalwart reads it, not as JSON.parse does: a number written with a
 // fraction or an exponent (`300000.0`, `3e5`) stays recognisable, since Stalwart refuses it
 // where an integer is due although its value is whole (shared wire reference §5); objects
-// have no prototype, so `__proto__` or `constructor` are ordinary keys (issue 9); and nesting
-// is bounded, so a hostile request cannot exhaust the stack further on.
+// have no prototype, so `__proto__` or `constructor` are ordinary keys (hostile.test.ts); and
+// nesting is bounded, so a hostile request cannot exhaust the stack further on.
 
 import { isJsonObject, JsonFloat, type JsonValue, keysInTextOrder, TEXT_ORDER } from "../values";
 

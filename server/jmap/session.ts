@@ -1,10 +1,15 @@
 import type { JmapSession } from "../../src/jmap/protocol";
 import { CORE_CAPABILITY, STALWART_CAPABILITY } from "../../src/jmap/protocol";
 import type { User } from "../auth";
-import { MAX_CALLS_IN_REQUEST, MAX_SIZE_REQUEST } from "./methods";
-
-export const MAX_OBJECTS_IN_GET = 500;
-export const MAX_OBJECTS_IN_SET = 500;
+import {
+  MAX_CALLS_IN_REQUEST,
+  MAX_CONCURRENT_REQUESTS,
+  MAX_CONCURRENT_UPLOAD,
+  MAX_OBJECTS_IN_GET,
+  MAX_OBJECTS_IN_SET,
+  MAX_SIZE_REQUEST,
+  MAX_SIZE_UPLOAD,
+} from "./limits";
 
 /**
  * The JMAP session (RFC 8620 §2) as Stalwart shapes it (shared wire reference §1): without a
@@ -16,10 +21,10 @@ export function sessionFor(user: User | null, origin: string): JmapSession {
   return {
     capabilities: {
       [CORE_CAPABILITY]: {
-        maxSizeUpload: 50_000_000,
-        maxConcurrentUpload: 4,
+        maxSizeUpload: MAX_SIZE_UPLOAD,
+        maxConcurrentUpload: MAX_CONCURRENT_UPLOAD,
         maxSizeRequest: MAX_SIZE_REQUEST,
-        maxConcurrentRequests: 4,
+        maxConcurrentRequests: MAX_CONCURRENT_REQUESTS,
         maxCallsInRequest: MAX_CALLS_IN_REQUEST,
         maxObjectsInGet: MAX_OBJECTS_IN_GET,
         maxObjectsInSet: MAX_OBJECTS_IN_SET,

@@ -4,19 +4,17 @@ import { Link, Redirect, useLocation } from "wouter";
 import { ShownText } from "../components/shown-text";
 import { ThemeSelect } from "../components/theme";
 import { ViewNoticesProvider } from "../components/view-heading";
-import { lastListPath } from "../features/tls-strategies/last-list-view";
-import { editPath, LIST_PATH } from "../features/tls-strategies/paths";
-import { cachedName, OBJECT } from "../features/tls-strategies/queries";
+import { lastListPath } from "../features/tls-strategies/data/last-list-view";
 import { MethodError, UnauthorizedError } from "../jmap/errors";
-import { Announcements } from "../session/announcements";
-import { type ObjectLink, PendingApplyNotice } from "../session/apply";
-import { accountQuery, sessionQuery, useAuth } from "../session/auth";
-import { hasUnsavedWork, useNavigationGuard } from "../session/navigation-guard";
-import { useUrlSearch } from "../session/url-search";
-
-function signInPath(location: { pathname: string; search: string }) {
-  return `/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
-}
+import { Announcements } from "../navigation/announcements";
+import { hasUnsavedWork, useNavigationGuard } from "../navigation/navigation-guard";
+import { useUrlSearch } from "../navigation/url-search";
+import { editPath, LIST_PATH, signInPath } from "../paths";
+import type { ObjectLink } from "../pending-apply/contracts";
+import { PendingApplyNotice } from "../pending-apply/notice-slot";
+import { useAuth } from "../session/auth";
+import { accountQuery, sessionQuery } from "../stalwart/account";
+import { cachedName, OBJECT } from "../stalwart/tls-strategy";
 
 /**
  * Pages behind sign-in. A 401 while loading returns to sign-in, then back here; a 401 while
@@ -66,7 +64,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
       }
       const { pathname, search } = window.location;
       signOut();
-      navigate(signInPath({ pathname, search }), { replace: true });
+      navigate(signInPath(pathname + search), { replace: true });
     };
     const unsubscribeQueries = queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== "updated" || event.action.type !== "error") return;
@@ -82,7 +80,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     };
   }, [queryClient, signOut, navigate, reauthenticate, isReauthenticating, client]);
 
-  if (!client) return <Redirect to={signInPath({ pathname, search })} replace />;
+  if (!client) return <Redirect to={signInPath(pathname + search)} replace />;
 
   return (
     <div className="app">

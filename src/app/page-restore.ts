@@ -1,7 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
+import { isSignedOutElsewhere } from "../boot/sign-out-mark";
 import { syncTheme } from "../components/theme";
-import { refreshPendingState } from "../session/pending-changes";
-import { isSignedOutElsewhere } from "../session/sign-out-mark";
+import { refreshPendingState } from "../pending-apply/pending-changes";
 
 /**
  * A page shown again from the back/forward cache (`pageshow` with `persisted`) is as it was

@@ -3,9 +3,10 @@ import { Link, Redirect, Route, Switch } from "wouter";
 import { LoadBoundary } from "../components/load-boundary";
 import { preloadable, preloadedComponent } from "../components/preloadable";
 import { FocusViewHeadingOnNavigation, ViewHeading } from "../components/view-heading";
-import { createPage, editPage } from "../features/tls-strategies/pages";
-import { CREATE_PATH, LIST_PATH } from "../features/tls-strategies/paths";
-import { TlsStrategyList } from "../features/tls-strategies/tls-strategy-list";
+import { TlsStrategyList } from "../features/tls-strategies/list/list";
+import { createPage, editPage } from "../features/tls-strategies/list/pages";
+import { CREATE_PATH, LIST_PATH } from "../paths";
+
 import { AppLayout } from "./layout";
 
 // The list is what an admin opens most; the form and the sign-in page load on demand. The

@@ -1,10 +1,10 @@
 import { Redirect, useLocation } from "wouter";
 import { ThemeSelect } from "../components/theme";
 import { ViewHeading } from "../components/view-heading";
-import { LIST_PATH } from "../features/tls-strategies/paths";
+import { sameOriginPath, useUrlSearchParams } from "../navigation/url-search";
+import { LIST_PATH } from "../paths";
 import { useAuth } from "../session/auth";
 import { SignInForm } from "../session/sign-in-form";
-import { sameOriginPath, useUrlSearchParams } from "../session/url-search";
 
 export function SignInPage() {
   const { client, signIn } = useAuth();

@@ -1,5 +1,5 @@
 // The inline script of index.html (vite.config.ts, inlineEarlyRequests): on a reload of the
 // list, its first data requests leave before the page's JavaScript has downloaded.
-import { replayEarlyRequests } from "../session/early-requests";
+import { replayEarlyRequests } from "./early-replay";
 
 replayEarlyRequests();

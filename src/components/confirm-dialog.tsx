@@ -21,8 +21,8 @@ interface ConfirmDialogProps {
 /**
  * A native modal <dialog>: focus trapping, Escape and the inert background come free. Closed,
  * it renders only its title: a page holds several closed dialogs, and their bodies cost
- * rendering on every view change for nothing (issue 11). It opens and closes before the
- * browser paints, with its body.
+ * rendering on every view change for nothing (docs/decisions/first-paint-and-opening.md). It
+ * opens and closes before the browser paints, with its body.
  */
 export function ConfirmDialog({
   isOpen,

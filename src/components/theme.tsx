@@ -47,7 +47,7 @@ export function setTheme(theme: Theme): void {
   for (const listener of listeners) listener();
 }
 
-/** Puts `theme` on <html>; styles.css picks colours with light-dark() from it. */
+/** Puts `theme` on <html>; styles/page.css picks colours with light-dark() from it. */
 export function applyTheme(theme: Theme): void {
   if (theme === "system") delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;

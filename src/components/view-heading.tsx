@@ -1,9 +1,10 @@
 import { createContext, type ReactNode, useContext, useLayoutEffect, useRef } from "react";
 import { useLocation } from "wouter";
 
-// Focus goes where the user is (issue 10 §3): after a route change (sign-in, opening create or
-// edit, a save or a delete that leads back to the list), focus moves to the new view's <h1>,
-// so a keyboard or screen-reader user starts reading at the top of what is now shown.
+// Focus goes where the user is (README, "Keyboard"): after a route change (sign-in, opening
+// create or edit, a save or a delete that leads back to the list), focus moves to the new
+// view's <h1>, so a keyboard or screen-reader user starts reading at the top of what is now
+// shown.
 // The first load of a page keeps the browser's own focus.
 
 /** Set when a route changed and no view heading was there yet to take focus. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import * as z from "zod/mini";
 import { authorizationHeader } from "./authorization";
-import { JmapClient, readSessionMemory, resultOf, type SessionMemory } from "./client";
+import { JmapClient } from "./client";
 import {
   ForeignSessionError,
   MethodError,
@@ -10,6 +10,11 @@ import {
   TransportError,
   UnauthorizedError,
 } from "./errors";
+import { readSessionMemory, resultOf, type SessionMemory } from "./wire";
+
+// The client against a fetch that answers as Stalwart does (shared wire reference §1, §2, §9):
+// discovery, the remembered session, batching, sessionState and each error class. Over 400
+// lines on purpose: one file for the one state machine of client.ts, in its order.
 
 const SESSION = {
   capabilities: {

@@ -1,4 +1,4 @@
-import { queryOptions, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import {
   createContext,
   lazy,
@@ -12,31 +12,20 @@ import {
   useRef,
   useState,
 } from "react";
-import * as z from "zod/mini";
+import { SESSION_KEY } from "../boot/early-replay";
+import { isSignedOutElsewhere, markSignOut, SIGN_OUT_KEY } from "../boot/sign-out-mark";
 import { type Credentials, withoutSecret } from "../jmap/authorization";
-import { JmapClient, readSessionMemory, type SessionMemory } from "../jmap/client";
+import type { JmapClient } from "../jmap/client";
 import { UnauthorizedError } from "../jmap/errors";
-import { useAnnouncements } from "./announcements";
-import {
-  adoptingFetch,
-  CREDENTIALS_KEY,
-  EARLY_KEY,
-  noteDataRequest,
-  SESSION_KEY,
-} from "./early-requests";
-import { hasUnsavedWork } from "./navigation-guard";
-import {
-  forgetSignedIn,
-  isSignedOutElsewhere,
-  markSignOut,
-  noteSignedIn,
-  SIGN_OUT_KEY,
-} from "./sign-out-mark";
+import { useAnnouncements } from "../navigation/announcements";
+import { hasUnsavedWork } from "../navigation/navigation-guard";
+import { accountQuery, sessionQuery } from "../stalwart/account";
+import { forgetCredentials, keepCredentials, newClient, startingClient } from "./credentials";
 import type { OpenTabs } from "./tab-sign-in";
 
 /**
  * Tab-to-tab sign-in (tab-sign-in.ts) loads after the first render: it is not on the list's
- * critical path (issue 11). Events from other tabs only arrive once it has loaded.
+ * critical path (README, "Speed"). Events from other tabs only arrive once it has loaded.
  */
 let tabSignIn: typeof import("./tab-sign-in") | undefined;
 const loadTabSignIn = async () => {
@@ -48,102 +37,8 @@ const SignInDialog = lazy(() =>
   import("./sign-in-dialog").then((m) => ({ default: m.SignInDialog })),
 );
 
-// Credentials live in sessionStorage only (CREDENTIALS_KEY): they survive a reload of this
-// tab, never outlive the browser session, and are never written to localStorage. A new tab of
-// the same browser gets them from an open, signed-in tab, in memory over a BroadcastChannel
-// (tab-sign-in.ts). Beside them, without a secret: the JMAP session (SESSION_KEY), so a reload
-// sends its first data request at once (jmap/client.ts, SessionMemory), and the list's first
-// requests (EARLY_KEY), which a reload sends before its JavaScript runs (early-requests.ts).
-const sessionCache = {
-  get(): SessionMemory {
-    try {
-      return readSessionMemory(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "{}"));
-    } catch {
-      return {};
-    }
-  },
-  set(memory: SessionMemory) {
-    try {
-      sessionStorage.setItem(SESSION_KEY, JSON.stringify(memory));
-    } catch {
-      // Storage refused: the next load discovers the session again, nothing more.
-    }
-  },
-};
-
-const newClient = (credentials: Credentials) =>
-  new JmapClient(credentials, {
-    sessionCache,
-    fetch: adoptingFetch,
-    onDataRequest: noteDataRequest,
-  });
-
-const credentialsSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("basic"), username: z.string(), password: z.string() }),
-  z.object({ kind: z.literal("bearer"), token: z.string() }),
-]);
-
-function loadCredentials(): Credentials | null {
-  try {
-    const stored = sessionStorage.getItem(CREDENTIALS_KEY);
-    if (!stored) return null;
-    // Some tab signed out while this one was away (closed to history, reloaded later): its
-    // credentials are forgotten, not used (sign-out-mark.ts).
-    if (isSignedOutElsewhere()) {
-      forgetCredentials();
-      return null;
-    }
-    const parsed = credentialsSchema.safeParse(JSON.parse(stored));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-let firstClient: JmapClient | null | undefined;
-
-/**
- * The client of a tab that holds credentials when the page loads (a reload), or null: made
- * once, so the page's first requests can leave before the first render (main.tsx) on the
- * very client the AuthProvider then starts with.
- */
-export function startingClient(): JmapClient | null {
-  if (firstClient === undefined) {
-    const credentials = loadCredentials();
-    firstClient = credentials ? newClient(credentials) : null;
-  }
-  return firstClient;
-}
-
 /** Starts loading tab-to-tab sign-in: for a tab without credentials, before the first render. */
 export const preloadTabSignIn = () => void loadTabSignIn().catch(() => undefined);
-
-/** Keeps the credentials; the early requests, made for the ones before, are dropped. */
-function keepCredentials(credentials: Credentials) {
-  sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
-  sessionStorage.removeItem(EARLY_KEY);
-  noteSignedIn();
-}
-
-function forgetCredentials() {
-  for (const key of [CREDENTIALS_KEY, SESSION_KEY, EARLY_KEY]) sessionStorage.removeItem(key);
-  forgetSignedIn();
-}
-
-export const accountQuery = (client: JmapClient) =>
-  queryOptions({
-    queryKey: ["account"],
-    queryFn: () => client.account(),
-    staleTime: Number.POSITIVE_INFINITY,
-  });
-
-/** The JMAP session the client discovered: its apiUrl, account and user name. */
-export const sessionQuery = (client: JmapClient) =>
-  queryOptions({
-    queryKey: ["session"],
-    queryFn: () => client.session(),
-    staleTime: Number.POSITIVE_INFINITY,
-  });
 
 interface AuthContextValue {
   client: JmapClient | null;

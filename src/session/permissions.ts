@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ACTION_PERMISSIONS, TLS_STRATEGY_PERMISSIONS } from "../jmap/protocol";
-import { accountQuery, useJmapClient } from "./auth";
+import { accountQuery } from "../stalwart/account";
+import { useJmapClient } from "./auth";
 
 export interface Permissions {
   isKnown: boolean;

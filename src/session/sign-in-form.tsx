@@ -144,7 +144,8 @@ const METHODS = [
  * arrow keys move and check). Its choices are buttons with role="radio" rather than native
  * radios inside <label>s, because a <label> reading "Username and password" would also label
  * a radio as "Username" and "Password" to `getByLabel`, which must find exactly one control
- * each (issue 10 §2); a button's text names it without being a label.
+ * each (README, "Testing this page with Playwright"); a button's text names it without being
+ * a label.
  */
 function MethodChoice({
   value,

@@ -1,10 +1,11 @@
 import * as z from "zod/mini";
 import type { Credentials } from "../jmap/authorization";
 
-// Tabs of this page in one browser share one sign-in (issue 10 §4). A new tab asks the open
-// tabs for their credentials over a BroadcastChannel, which reaches only this origin's tabs of
-// the same browser profile, and keeps them in its own sessionStorage as if typed. Nothing is
-// ever written to localStorage or a cookie: when the last tab closes, the sign-in is gone.
+// Tabs of this page in one browser share one sign-in (README, "Tabs"). A new tab asks the
+// open tabs for their credentials over a BroadcastChannel, which reaches only this origin's
+// tabs of the same browser profile, and keeps them in its own sessionStorage as if typed.
+// Nothing is ever written to localStorage or a cookie: when the last tab closes, the sign-in
+// is gone.
 //
 // Signed-in tabs hold a shared Web Lock, so a new tab knows at once (locks.query) whether
 // anyone could answer: a cold load never waits for an answer that cannot come.

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Plugin } from "vite";
+
+/** Paths the embedded JMAP server answers; everything else is the UI. */
+const API_PATH = /^\/(\.well-known\/jmap|jmap(\/|$|\?)|api(\/|$|\?))/;
+
+/**
+ * `npm run dev`: the same embedded server as `npm start`, mounted in front of Vite's dev
+ * server, so the UI hot-reloads against real JMAP answers on one origin. It reads the same
+ * configuration (server/config.ts): STALWART_URL, DATA_DIR, STALWART_ADMIN_PASSWORD.
+ */
+export function embeddedJmapServer(): Plugin {
+  return {
+    name: "embedded-jmap-server",
+    apply: "serve",
+    async configureServer(server) {
+      const { readConfig } = (await server.ssrLoadModule(
+        "/server/config.ts",
+      )) as typeof import("../../server/config");
+      const { openStore } = (await server.ssrLoadModule(
+        "/server/store.ts",
+      )) as typeof import("../../server/store");
+      const { createApp } = (await server.ssrLoadModule(
+        "/server/app.ts",
+      )) as typeof import("../../server/app");
+      const { upstream, dataDir, adminPassword } = readConfig(process.env);
+      let store: Awaited<ReturnType<typeof openStore>>["store"] | undefined;
+      if (!upstream) {
+        const opened = await openStore({ dataDir, adminPassword });
+        store = opened.store;
+        if (opened.generatedAdminPassword) {
+          server.config.logger.info(
+            `  Sign in as admin with password: ${opened.generatedAdminPassword} (shown once)`,
+          );
+        }
+      }
+      const { nodeListener } = (await server.ssrLoadModule(
+        "/server/node-listener.ts",
+      )) as typeof import("../../server/node-listener");
+      const listener = nodeListener(createApp({ store, upstream }));
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        if (req.url && API_PATH.test(req.url)) void listener(req, res);
+        else next();
+      });
+    },
+  };
+}
