@@ -19,7 +19,7 @@ export interface Conditions {
 
 /** The table, the targets met or missed, the line about the machine, and the results file. */
 export function buildReport(measured: Measured, { runs, wallSeconds, chromium }: Conditions) {
-  const { bundle, served, actions, saveAndApply, timings, server, attack } = measured;
+  const { bundle, served, actions, saveAndApply, timings, server, attack, delivery } = measured;
   const stats = runStats(timings.runs);
   const { cell, stat, rowsKnown, small, large, spreads } = stats;
   const targets = targetsOf(measured, stats);
@@ -117,6 +117,9 @@ export function buildReport(measured: Measured, { runs, wallSeconds, chromium }:
     `| server: a save (update, on disk), idle | p50 ${attack.idle.p50Ms} ms, p99 ${attack.idle.p99Ms} ms (${attack.idle.saves} saves) |`,
     `| server: a save during 1,000 wrong passwords from one address | p50 ${attack.oneAddress.p50Ms} ms, p99 ${attack.oneAddress.p99Ms} ms (${attack.oneAddress.saves} saves; answers ${JSON.stringify(attack.oneAddress.answers)}) |`,
     `| server: a save during 1,000 wrong passwords from 1,000 addresses | p50 ${attack.manyAddresses.p50Ms} ms, p99 ${attack.manyAddresses.p99Ms} ms (${attack.manyAddresses.saves} saves; answers ${JSON.stringify(attack.manyAddresses.answers)}) |`,
+    `| test a destination (${delivery.domain}, local world): click on Run test → first fact | ${shown(delivery.firstFact)} |`,
+    `| test a destination (${delivery.domain}, local world): click on Run test → full outcome table | ${shown(delivery.fullTable)}${delivery.failures.length ? `; ${delivery.failures.length} runs failed` : ""} |`,
+    `| test a destination (${delivery.domain}, local world): click → the page's fetch of the probe / → its headers | ${shown(delivery.fetch)} / ${shown(delivery.headers)} |`,
   ];
   const targetLines = Object.entries(targets).map(
     ([target, isMet]) => `  ${isMet ? "met    " : "MISSED "} ${target}`,
@@ -171,6 +174,7 @@ export function buildReport(measured: Measured, { runs, wallSeconds, chromium }:
     },
     serverThroughput: server,
     saveUnderAttack: attack,
+    deliveryTest: delivery,
     targets,
   };
 

@@ -8,6 +8,7 @@ import { launchBrowser } from "./browser/profiles";
 import { requestsPerAction } from "./browser/requests-per-action";
 import { browserTimings } from "./browser/timings";
 import { bundleSizes, snapshotOfBuild } from "./build";
+import { deliveryTimings } from "./delivery";
 import { saveUnderAttack } from "./load/attack";
 import { throughput } from "./load/throughput";
 import { buildReport, updateReadme } from "./report";
@@ -31,9 +32,10 @@ async function main() {
     const timings = await browserTimings(browser, RUNS, clientDir);
     const server = await throughput(store, clientDir);
     const attack = await saveUnderAttack(clientDir);
+    const delivery = await deliveryTimings(browser, RUNS, clientDir);
 
     const report = buildReport(
-      { bundle, served, actions, saveAndApply, timings, server, attack },
+      { bundle, served, actions, saveAndApply, timings, server, attack, delivery },
       {
         runs: RUNS,
         wallSeconds: Math.round((performance.now() - startedAt) / 1000),

@@ -23,6 +23,9 @@ const heading = (page: Page, name: string | RegExp) =>
 test("by keyboard alone: sign in, create, edit and delete, with focus on each new view's heading", async ({
   page,
 }) => {
+  // A long story (about 40 key presses, each awaited) that the default 30 s can cut short
+  // on a loaded machine: the time is given, the assertions are unchanged.
+  test.setTimeout(60_000);
   const name = server.uniqueName("keys");
   // The list searched for the name about to be created, so its row is there to reach.
   await page.goto(server.url(searchPath(name)));

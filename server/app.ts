@@ -2,11 +2,16 @@ import { resolve } from "node:path";
 import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
 import { secureHeaders } from "hono/secure-headers";
+import type { ProbeConfig } from "./delivery/config";
+import { createProbeLimiter } from "./delivery/limiter";
 import { localHostsOnly } from "./hosts";
 import { authenticator, peerAddress } from "./http/authenticate";
+import { mountDelivery } from "./http/delivery";
+import { embeddedAccess, upstreamAccess } from "./http/delivery-access";
 import { headAsGet } from "./http/head";
 import { inlineHashes, readIndex } from "./http/index-html";
 import { mountJmap } from "./http/jmap";
+import { mountLiveDelivery } from "./http/live-delivery";
 import { mountPages } from "./http/pages";
 import { mountProxy } from "./http/proxy";
 import { problemResponse } from "./http/responses";
@@ -45,6 +50,11 @@ export interface AppOptions {
   testHooks?: boolean;
   /** Serve the build's source maps (*.map); off unless asked for. */
   serveSourceMaps?: boolean;
+  /**
+   * The destination probe (config.ts `probe`): without it, neither /probe/delivery nor the
+   * embedded live delivery test is served.
+   */
+  probe?: ProbeConfig;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -87,12 +97,24 @@ export function createApp(options: AppOptions): Hono {
   );
   app.use(compress());
 
+  const { probe } = options;
+  const limiter = probe && createProbeLimiter(probe.maxPerUser, probe.maxTotal);
   if (options.upstream) {
+    // Before the proxy: the page's server probes, after asking Stalwart who the caller is.
+    if (probe && limiter) {
+      const authorise = upstreamAccess(options.upstream, address);
+      mountDelivery(app, { probe, limiter, authorise, collectedBy: "proxy" });
+    }
     mountProxy(app, { upstream: options.upstream, address, publicUrl: options.publicUrl });
   } else if (options.store) {
     const { store, publicUrl } = options;
     const authenticate = authenticator(store, address);
     const hooks = options.testHooks ? newTestHooks() : undefined;
+    if (probe && limiter) {
+      const authorise = embeddedAccess(authenticate);
+      mountDelivery(app, { probe, limiter, authorise, collectedBy: "embedded" });
+      mountLiveDelivery(app, { probe, limiter, authenticate });
+    }
     mountJmap(app, { store, authenticate, publicUrl, hooks });
     if (hooks) mountTestHooks(app, { store, authenticate, hooks });
   } else throw new Error("createApp needs a store or an upstream.");

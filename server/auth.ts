@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "no
 import { z } from "zod";
 import {
   ACTION_PERMISSIONS,
+  LIVE_DELIVERY_TEST_PERMISSION,
   OUTBOUND_STRATEGY_PERMISSIONS,
   TLS_STRATEGY_PERMISSIONS,
 } from "../src/jmap/protocol";
@@ -22,6 +23,9 @@ export const ALL_PERMISSIONS = [
   ACTION_METHOD_PERMISSIONS.get,
   ACTION_METHOD_PERMISSIONS.update,
   ACTION_METHOD_PERMISSIONS.destroy,
+  // Stalwart grants it to superusers and tenant admins by default (shared delivery reference
+  // §3.1: common/src/auth/permissions.rs l.259-262).
+  LIVE_DELIVERY_TEST_PERMISSION,
 ] as const;
 
 export interface User {

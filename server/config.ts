@@ -1,3 +1,5 @@
+import { type ProbeConfig, readProbeConfig } from "./delivery/config";
+import { trustedRoots } from "./delivery/tls/trust-store";
 import { parseAllowedHosts } from "./hosts";
 
 // What the environment tells the server (README, Configuration), read once: by server/index.ts
@@ -28,6 +30,11 @@ export interface ServerConfig {
   serveSourceMaps: boolean;
   /** EXIT_ON_STDIN_CLOSE=1: stop when stdin closes (a parent process that goes away). */
   exitOnStdinClose: boolean;
+  /**
+   * The destination probe (README, Configuration): DNS_SERVERS, SMTP_PORT, MTA_STS_PORT,
+   * NODE_EXTRA_CA_CERTS, PROBE_PRIVATE_ADDRESSES.
+   */
+  probe: ProbeConfig;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -49,15 +56,27 @@ function publicOrigin(value: string | undefined): string | undefined {
   return url.origin;
 }
 
+/** NODE_EXTRA_CA_CERTS must name a readable file that holds at least one PEM certificate. */
+function checkExtraCaFile(path: string | null): void {
+  if (!path) return;
+  const roots = trustedRoots({ useSystemCa: false, extraCaFile: path, extraCaPem: "" });
+  if (roots.length === 0)
+    throw new Error(`NODE_EXTRA_CA_CERTS names ${path}, which holds no PEM certificate.`);
+}
+
 /**
  * The server's configuration from `env` (process.env).
- * @throws Error naming the variable, when PORT or PUBLIC_URL cannot work.
+ * @throws Error naming the variable, when PORT, PUBLIC_URL, DNS_SERVERS, SMTP_PORT,
+ * MTA_STS_PORT, NODE_EXTRA_CA_CERTS (unreadable, or no certificate in it) or
+ * PROBE_PRIVATE_ADDRESSES (not 0 or 1) cannot work.
  */
 export function readConfig(env: Environment): ServerConfig {
   const port = Number(env.PORT || "8080");
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`PORT must be a port number from 0 to 65535 (it is "${env.PORT}").`);
   const upstream = env.STALWART_URL || undefined;
+  const probe = readProbeConfig(env);
+  checkExtraCaFile(probe.extraCaFile);
   return {
     host: env.HOST || "127.0.0.1",
     port,
@@ -70,5 +89,6 @@ export function readConfig(env: Environment): ServerConfig {
     testHooks: env.STALWART_TEST_HOOKS === "1" && !upstream,
     serveSourceMaps: env.SOURCEMAPS === "1",
     exitOnStdinClose: env.EXIT_ON_STDIN_CLOSE === "1",
+    probe,
   };
 }

@@ -40,6 +40,7 @@ async function main() {
     testHooks: config.testHooks,
     publicUrl: config.publicUrl,
     serveSourceMaps: config.serveSourceMaps,
+    probe: config.probe,
     isAllowedHost: hostPolicy({
       names: ownNames(),
       extra: config.allowedHosts,

@@ -136,16 +136,25 @@ export async function requestsPerAction(browser: Browser, store: Store, clientDi
     };
     await rows.first().click();
     await page.getByRole("button", { name: "Delete" }).waitFor();
-    results["delete one"] = await counted(server.log, async () => {
+    // Opening the dialog reads the outbound strategy's rules again, so that its warning about
+    // a strategy delivery uses is true when the admin confirms (README, "Where a strategy is used"); the delete
+    // itself is the confirmation's one request.
+    results["open a delete dialog"] = await counted(server.log, async () => {
       await page.getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Delete" }).waitFor();
+    });
+    results["delete one"] = await counted(server.log, async () => {
       await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
       await page.getByRole("status").filter({ hasText: "Deleted" }).waitFor();
     });
     await page.getByLabel("Rows per page").selectOption("50");
     await page.getByText("Showing 1–50").waitFor();
     await page.getByRole("checkbox", { name: "Select all strategies on this page" }).check();
-    results["bulk delete 50"] = await counted(server.log, async () => {
+    results["open a bulk delete dialog"] = await counted(server.log, async () => {
       await page.getByRole("button", { name: "Delete selected (50)" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Delete" }).waitFor();
+    });
+    results["bulk delete 50"] = await counted(server.log, async () => {
       await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
       await page.getByRole("status").filter({ hasText: "Deleted 50 strategies." }).waitFor();
     });

@@ -20,10 +20,23 @@ test.each([
   ["ff02::1", "multicast (RFC 4291) ff00::/8"],
   ["::ffff:127.0.0.1", "loopback (RFC 1122) 127.0.0.0/8"],
   ["::ffff:10.0.0.1", "private (RFC 1918) 10.0.0.0/8"],
+  // The same IPv4-mapped addresses as a DNS answer decodes them (dns-packet writes hex words).
+  ["::ffff:7f00:1", "loopback (RFC 1122) 127.0.0.0/8"],
+  ["::ffff:a00:1", "private (RFC 1918) 10.0.0.0/8"],
+  ["0:0:0:0:0:ffff:127.0.0.1", "loopback (RFC 1122) 127.0.0.0/8"],
+  ["64:ff9b::7f00:1", "loopback (RFC 1122) 127.0.0.0/8"],
+  ["64:ff9b::192.168.0.1", "private (RFC 1918) 192.168.0.0/16"],
+  ["2002:a9fe:0101::1", "link-local (RFC 3927) 169.254.0.0/16"],
+  ["::7f00:1", "IPv4-compatible (RFC 4291) ::/96"],
   ["mx.example.com", "not an IP address"],
 ])("%s is refused: %s", (address, reason) => expect(refusalReason(address)).toBe(reason));
 
-test.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])(
-  "%s is public",
-  (address) => expect(refusalReason(address)).toBeNull(),
-);
+test.each([
+  "8.8.8.8",
+  "1.1.1.1",
+  "2606:4700:4700::1111",
+  "::ffff:8.8.8.8",
+  "::ffff:808:808",
+  "64:ff9b::808:808",
+  "2002:808:808::1",
+])("%s is public", (address) => expect(refusalReason(address)).toBeNull());

@@ -35,18 +35,46 @@ const LISTS = RANGES.map(([family, network, prefix, name]) => {
   return { family, list, name, cidr: `${network}/${prefix}` };
 });
 
+/** The 16 bytes of an IPv6 address in any written form (URL canonicalises it, RFC 5952). */
+function ipv6Bytes(address: string): number[] {
+  const host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head = "", tail = ""] = host.includes("::") ? host.split("::") : [host, ""];
+  const words = (text: string) =>
+    text ? text.split(":").map((word) => Number.parseInt(word, 16)) : [];
+  const left = words(head);
+  const right = words(tail);
+  const all = [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return all.flatMap((word) => [word >> 8, word & 0xff]);
+}
+
+/**
+ * The IPv4 address an IPv6 address carries where the network may deliver it to that IPv4
+ * host: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052) and 6to4's 2002::/16 (RFC 3056).
+ * IPv4-mapped ::ffff:0:0/96 needs no help: BlockList matches it against IPv4 subnets.
+ */
+function embeddedIpv4(bytes: number[]): string | null {
+  const isNat64 = bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b;
+  if (isNat64 && bytes.slice(4, 12).every((byte) => byte === 0)) return bytes.slice(12).join(".");
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6).join(".");
+  return null;
+}
+
 /**
  * Why `address` may not be probed ("loopback (RFC 1122) 127.0.0.0/8"), or null when it is a
- * public unicast address. IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged by its IPv4 address;
- * anything that is not an IP address at all is refused too.
+ * public unicast address. An IPv6 address that reaches an IPv4 host is judged by that host,
+ * whatever its written form: IPv4-mapped (`::ffff:127.0.0.1` and `::ffff:7f00:1` alike),
+ * NAT64 and 6to4; the deprecated IPv4-compatible ::/96 is refused. Anything that is not an IP
+ * address at all is refused too.
  */
 export function refusalReason(address: string): string | null {
   const family = isIP(address);
   if (family === 0) return "not an IP address";
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const [ip, kind] = mapped
-    ? [mapped, "ipv4" as const]
-    : [address, family === 4 ? ("ipv4" as const) : ("ipv6" as const)];
-  const hit = LISTS.find((entry) => entry.family === kind && entry.list.check(ip, kind));
-  return hit ? `${hit.name} ${hit.cidr}` : null;
+  const kind = family === 4 ? "ipv4" : "ipv6";
+  const hit = LISTS.find((entry) => entry.list.check(address, kind));
+  if (hit) return `${hit.name} ${hit.cidr}`;
+  if (kind === "ipv4") return null;
+  const bytes = ipv6Bytes(address);
+  if (bytes.slice(0, 12).every((byte) => byte === 0)) return "IPv4-compatible (RFC 4291) ::/96";
+  const ipv4 = embeddedIpv4(bytes);
+  return ipv4 === null ? null : refusalReason(ipv4);
 }

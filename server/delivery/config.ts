@@ -105,7 +105,8 @@ function port(env: Record<string, string | undefined>, name: string, fallback: n
 /**
  * The probe's configuration from an environment record: DNS_SERVERS (comma-separated `ip` or
  * `ip:port`; default the system's resolvers, `systemServers()`), SMTP_PORT (25), MTA_STS_PORT
- * (443), NODE_EXTRA_CA_CERTS (a PEM file path), PROBE_PRIVATE_ADDRESSES ("1" allows).
+ * (443), NODE_EXTRA_CA_CERTS (a PEM file path), PROBE_PRIVATE_ADDRESSES ("1" allows, "0" or
+ * unset refuses).
  * `overrides` sets the knobs no variable names (timeouts in ms, shuffle, extra CA PEM, ...).
  * Throws an Error with a message naming the variable when one is malformed.
  */
@@ -121,6 +122,11 @@ export function readProbeConfig(
         .filter((s) => s.trim())
         .map(parseDnsServer)
     : systemServers().map(parseDnsServer);
+  const privateText = env.PROBE_PRIVATE_ADDRESSES ?? "";
+  if (!["", "0", "1"].includes(privateText))
+    throw new Error(
+      `PROBE_PRIVATE_ADDRESSES must be 1 (probe private addresses) or 0 (it is "${privateText}").`,
+    );
   const { timeouts, ...rest } = overrides;
   return {
     dnsServers,
@@ -129,7 +135,7 @@ export function readProbeConfig(
     extraCaFile: env.NODE_EXTRA_CA_CERTS || null,
     extraCaPem: "",
     useSystemCa: true,
-    privateAddressesAllowed: env.PROBE_PRIVATE_ADDRESSES === "1",
+    privateAddressesAllowed: privateText === "1",
     maxMxHosts: 2,
     maxMultihomed: 2,
     ipLookupStrategy: "ipv4ThenIpv6",

@@ -2,13 +2,13 @@ import type { DeliveryFacts, Target, TlsaFacts } from "../../src/stalwart/delive
 import { applyFrame, type DeliveryFrame } from "../../src/stalwart/delivery/frames";
 import { refusalReason } from "./address-filter";
 import type { ProbeConfig } from "./config";
-import { matchDane } from "./dane";
-import { createDnsClient, type DnsClient } from "./dns-client";
-import { checkResolver, lookupAddresses, lookupMx, lookupTlsa } from "./dns-lookup";
-import { collectMtaSts } from "./mta-sts";
-import { probeAddress } from "./smtp-probe";
+import { createDnsClient, type DnsClient } from "./dns/dns-client";
+import { checkResolver, lookupAddresses, lookupMx, lookupTlsa } from "./dns/dns-lookup";
+import { collectMtaSts } from "./mta-sts/mta-sts";
+import { probeAddress } from "./smtp/smtp-probe";
 import { parseTarget } from "./target";
-import { trustedRoots } from "./trust-store";
+import { matchDane } from "./tls/dane";
+import { trustedRoots } from "./tls/trust-store";
 
 // The one-pass collector behind "test a destination": every fact decide.ts needs, for all
 // strategies at once, streamed as frames as each arrives. Independent work runs concurrently

@@ -229,7 +229,12 @@ describe("authentication", () => {
       await app.request(`${ORIGIN}/api/account`, { headers: { Authorization: ADMIN } })
     ).json();
     expect(admin.permissions).toEqual(
-      expect.arrayContaining(["sysMtaTlsStrategyCreate", "sysMtaTlsStrategyDestroy"]),
+      // liveDeliveryTest too: Stalwart's superusers hold it (shared delivery reference §3.1).
+      expect.arrayContaining([
+        "sysMtaTlsStrategyCreate",
+        "sysMtaTlsStrategyDestroy",
+        "liveDeliveryTest",
+      ]),
     );
     expect((await app.request(`${ORIGIN}/api/account`)).status).toBe(401);
   });

@@ -1,11 +1,11 @@
-import { type ReactNode, Suspense, useEffect } from "react";
+import { type ComponentType, type ReactNode, Suspense, useEffect } from "react";
 import { Link, Redirect, Route, Switch } from "wouter";
 import { LoadBoundary } from "../components/load-boundary";
 import { preloadable, preloadedComponent } from "../components/preloadable";
 import { FocusViewHeadingOnNavigation, ViewHeading } from "../components/view-heading";
 import { TlsStrategyList } from "../features/tls-strategies/list/list";
 import { createPage, editPage } from "../features/tls-strategies/list/pages";
-import { CREATE_PATH, LIST_PATH } from "../paths";
+import { CREATE_PATH, LIST_PATH, RULES_PATH, TEST_PATH } from "../paths";
 
 import { AppLayout } from "./layout";
 
@@ -21,6 +21,29 @@ const SignInPage = preloadedComponent(signInPage, (m) => m.SignInPage);
 const TlsStrategyCreatePage = preloadedComponent(createPage, (m) => m.TlsStrategyCreatePage);
 
 const TlsStrategyEditPage = preloadedComponent(editPage, (m) => m.TlsStrategyEditPage);
+
+/**
+ * The views below the list with a path of their own, each loaded when opened: creating a
+ * strategy, testing a destination (features/delivery-test), which strategy applies where
+ * (features/tls-assignment). One table, so that each costs the list's code one line.
+ */
+const VIEWS: [path: string, View: ComponentType][] = [
+  [CREATE_PATH, TlsStrategyCreatePage],
+  [
+    TEST_PATH,
+    preloadedComponent(
+      preloadable(() => import("../features/delivery-test/test-page")),
+      (m) => m.DeliveryTestPage,
+    ),
+  ],
+  [
+    RULES_PATH,
+    preloadedComponent(
+      preloadable(() => import("../features/tls-assignment/rules-page")),
+      (m) => m.TlsRulesPage,
+    ),
+  ],
+];
 
 /**
  * A moment after the list is on screen, when the browser is idle, fetch the form's code, so
@@ -117,11 +140,13 @@ function Routes() {
               <TlsStrategyList />
               <PreloadForms />
             </Route>
-            <Route path={CREATE_PATH}>
-              <Loading>
-                <TlsStrategyCreatePage />
-              </Loading>
-            </Route>
+            {VIEWS.map(([path, View]) => (
+              <Route key={path} path={path}>
+                <Loading>
+                  <View />
+                </Loading>
+              </Route>
+            ))}
             <Route path={`${LIST_PATH}/:id`}>
               {(params) => (
                 <Loading>

@@ -130,6 +130,13 @@ export const ACTION_PERMISSIONS = {
   reloadSettings: "actionReloadSettings",
 } as const;
 
+/**
+ * Stalwart's permission to run a live delivery test (`GET /api/token/delivery`, shared
+ * delivery reference §3.1; superusers and tenant admins hold it by default). The page's own
+ * "test a destination" probe asks for it too.
+ */
+export const LIVE_DELIVERY_TEST_PERMISSION = "liveDeliveryTest";
+
 /** `GET /api/account` (shared wire reference §1) */
 export interface AccountInfo {
   permissions: string[];

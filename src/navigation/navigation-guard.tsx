@@ -1,6 +1,7 @@
 import {
   createContext,
   type ReactNode,
+  Suspense,
   useContext,
   useEffect,
   useMemo,
@@ -8,7 +9,7 @@ import {
   useState,
 } from "react";
 import { navigate as browserNavigate, useBrowserLocation } from "wouter/use-browser-location";
-import { ConfirmDialog } from "../components/confirm-dialog";
+import { preloadable, preloadedComponent } from "../components/preloadable";
 
 // Leaving a form with unsaved changes asks first: by a link, by Back/Forward, by signing out
 // (through confirmLeave) and by closing or reloading the tab (beforeunload).
@@ -84,10 +85,19 @@ interface GuardContextValue {
 
 const GuardContext = createContext<GuardContextValue>({ confirmLeave: async () => true });
 
+/** The leave question's code: fetched when a form first holds a change (useUnsavedChangesGuard). */
+const leaveDialog = preloadable(() => import("./leave-dialog"));
+const LeaveDialog = preloadedComponent(leaveDialog, (m) => m.LeaveDialog);
+
 export function NavigationGuardProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<((isConfirmed: boolean) => void) | null>(null);
+  const [hasAsked, setHasAsked] = useState(false);
   useEffect(() => {
-    ask = () => new Promise<boolean>((resolve) => setPending(() => resolve));
+    ask = () =>
+      new Promise<boolean>((resolve) => {
+        setHasAsked(true);
+        setPending(() => resolve);
+      });
   }, []);
   const answer = (isConfirmed: boolean) => {
     pending?.(isConfirmed);
@@ -107,16 +117,13 @@ export function NavigationGuardProvider({ children }: { children: ReactNode }) {
   return (
     <GuardContext value={value}>
       {children}
-      <ConfirmDialog
-        isOpen={pending !== null}
-        title="Leave without saving?"
-        confirmLabel="Leave"
-        cancelLabel="Stay"
-        onConfirm={() => answer(true)}
-        onCancel={() => answer(false)}
-      >
-        <p>Your changes on this page are not saved. If you leave, they are lost.</p>
-      </ConfirmDialog>
+      {/* Mounted from the first question on, so that closing it returns focus as a native
+          dialog does; until then, nothing to render. */}
+      {hasAsked ? (
+        <Suspense fallback={null}>
+          <LeaveDialog isOpen={pending !== null} onAnswer={answer} />
+        </Suspense>
+      ) : null}
     </GuardContext>
   );
 }
@@ -132,6 +139,7 @@ export function useUnsavedChangesGuard(isDirty: boolean) {
   useEffect(() => {
     hasUnsavedChanges = isDirty;
     if (!isDirty) return;
+    void leaveDialog.preload().catch(() => undefined);
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       if (!hasUnsavedChanges) return;
       event.preventDefault();

@@ -8,8 +8,13 @@ import type { ObjectLink } from "./contracts";
 import { type PendingChange, type StoredApplyFailure, usePendingState } from "./pending-changes";
 import { describeReloadFailure } from "./reload-failure-text";
 
-/** "default: STARTTLS Optional → Required", "relay-eu created", "old-relay deleted". */
+/**
+ * "default: STARTTLS Optional → Required", "relay-eu created", "old-relay deleted", "TLS rules
+ * changed".
+ */
 function PendingChangeText({ change }: { change: PendingChange }) {
+  // The outbound strategy's rules (the rules view): what changed is the whole list of rules.
+  if (change.object === "MtaOutboundStrategy") return <>TLS rules changed</>;
   const name = <ShownText text={change.name} />;
   if (change.kind === "created") return <>{name} created</>;
   if (change.kind === "deleted") return <>{name} deleted</>;
@@ -38,17 +43,24 @@ const KIND_WORDS: Record<PendingChange["kind"], string> = {
   recreated: "deleted and created again",
 };
 
-/** "45 strategies deleted, 2 changed": the changes counted by kind, most frequent first. */
+/**
+ * "45 strategies deleted, 2 changed, TLS rules changed": the changes counted by kind, most
+ * frequent first, then the rules when they changed.
+ */
 export function summarizeChanges(changes: readonly PendingChange[]): string {
   const counts = new Map<PendingChange["kind"], number>();
-  for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  // The outbound strategy's rules are no strategy: said apart, after them.
+  const isRules = (change: PendingChange) => change.object === "MtaOutboundStrategy";
+  for (const change of changes)
+    if (!isRules(change)) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
   const parts = [...counts].sort((a, b) => b[1] - a[1]);
-  return parts
-    .map(([kind, count], index) => {
+  return [
+    ...parts.map(([kind, count], index) => {
       const noun = index === 0 ? (count === 1 ? " strategy" : " strategies") : "";
       return `${new Intl.NumberFormat("en").format(count)}${noun} ${KIND_WORDS[kind]}`;
-    })
-    .join(", ");
+    }),
+    ...(changes.some(isRules) ? ["TLS rules changed"] : []),
+  ].join(", ");
 }
 
 /**

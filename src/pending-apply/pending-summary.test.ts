@@ -23,3 +23,16 @@ test("many pending changes are summed up by kind, most frequent first", () => {
     "1,100 strategies deleted",
   );
 });
+
+test("a change of the TLS rules is said apart from the strategies", () => {
+  const rules: PendingChange = {
+    object: "MtaOutboundStrategy",
+    id: "singleton",
+    name: "TLS rules",
+    kind: "updated",
+    changes: [],
+  };
+  const deleted = Array.from({ length: 6 }, (_, i) => change(`d${i}`, "deleted"));
+  expect(summarizeChanges([rules, ...deleted])).toBe("6 strategies deleted, TLS rules changed");
+  expect(summarizeChanges([rules])).toBe("TLS rules changed");
+});

@@ -1,6 +1,6 @@
 import "./reflect-shim";
 import { createHash, X509Certificate as NodeX509, webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import type { TlsaRecord } from "../../../src/stalwart/delivery/facts";
 
 // A per-run PKI for the loopback world (shared delivery reference §5.2 "test PKI"): a trusted
@@ -8,7 +8,18 @@ import type { TlsaRecord } from "../../../src/stalwart/delivery/facts";
 // untrusted root, generated in memory through WebCrypto (ECDSA P-256: fast), so CI needs no
 // openssl and nothing is written to disk.
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// @peculiar/x509 is loaded by import() after the Reflect shim has run: a static import would
+// be hoisted above the shim wherever this module is bundled (vite --ssr: the bench, a smoke
+// run of the built server), and tsyringe throws at import without Reflect metadata.
+let x509: typeof X509;
+let loading: Promise<void> | null = null;
+function loadX509(): Promise<void> {
+  loading ??= import("@peculiar/x509").then((module) => {
+    module.cryptoProvider.set(webcrypto as unknown as Crypto);
+    x509 = module;
+  });
+  return loading;
+}
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 const DAY = 86_400_000;
@@ -39,7 +50,7 @@ async function pkcs8Pem(key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
-async function issued(cert: x509.X509Certificate, key: CryptoKey): Promise<Issued> {
+async function issued(cert: X509.X509Certificate, key: CryptoKey): Promise<Issued> {
   return {
     certPem: cert.toString("pem"),
     keyPem: await pkcs8Pem(key),
@@ -49,7 +60,7 @@ async function issued(cert: x509.X509Certificate, key: CryptoKey): Promise<Issue
 
 async function root(
   name: string,
-): Promise<Issued & { keys: CryptoKeyPair; cert: x509.X509Certificate }> {
+): Promise<Issued & { keys: CryptoKeyPair; cert: X509.X509Certificate }> {
   const pair = await keys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=${name}`,
@@ -70,6 +81,7 @@ async function root(
 
 /** A fresh PKI: two roots (ECDSA P-256, valid 30 days) and a leaf factory. */
 export async function createTestPki(): Promise<TestPki> {
+  await loadX509();
   const ca = await root("Stalwart probe test root");
   const otherCa = await root("Untrusted test root");
   return {

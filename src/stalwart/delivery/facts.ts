@@ -47,6 +47,12 @@ export const sourceSchema = z.object({
    * it too, shared delivery reference §1.2 step 6).
    */
   privateAddressesAllowed: z.boolean(),
+  /**
+   * Who collected the facts: "embedded", this page's server, which is the (embedded) mail
+   * server; "proxy", the page's server in front of a real Stalwart (STALWART_URL): its
+   * network, resolver and roots, not the mail server's. Absent when unknown.
+   */
+  collectedBy: z.optional(z.enum(["embedded", "proxy"])),
   /** The route's limits (shared delivery reference §1.1); the fresh-install `mx` route. */
   maxMxHosts: z.int(),
   maxMultihomed: z.int(),

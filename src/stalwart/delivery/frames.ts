@@ -16,6 +16,13 @@ import {
 // thing. Host and address frames are patches, merged by name, so a host can arrive in pieces
 // (its addresses first, its TLSA later) and the page can show each piece as it comes.
 
+/**
+ * The page's own endpoint that streams these frames (on the page's origin, outside every path
+ * proxy mode forwards to Stalwart): `GET PROBE_PATH?target=<domain or address>[&timeout=<s>]`
+ * with the JMAP Authorization header; NDJSON, one frame per line, `start` first, `done` last.
+ */
+export const PROBE_PATH = "/probe/delivery";
+
 export const hostPatchSchema = z.extend(z.partial(hostSchema), { name: z.string() });
 export type HostPatch = z.infer<typeof hostPatchSchema>;
 

@@ -133,12 +133,13 @@ export async function saveRounds(
     }
     const review = reviewSave(after, stored, submission.seen);
     if (review.blocking.length > 0) return { kind: "blocked", findings: review.blocking, theirs };
-    if (review.toConfirm.length > 0) {
+    const toConfirm = [...review.toConfirm, ...(submission.deliveryFindings ?? [])];
+    if (toConfirm.length > 0) {
       hasAsked = true;
       const isConfirmed = await submission.confirm({
         title: "Save with warnings?",
         confirmLabel: "Save anyway",
-        findings: review.toConfirm,
+        findings: toConfirm,
         changes: { heading: "What changes", items: differences(stored, after) },
         theirs,
       });

@@ -28,6 +28,11 @@ export interface Submission {
   comparison: Comparison;
   /** The values the admin reviewed on screen, for the security review of the save. */
   seen: SecurityValues;
+  /**
+   * Findings of the destination test on screen (model/delivery-regression.ts): a draft that
+   * bounces or downgrades mail the saved strategy delivers. Confirmed with the others.
+   */
+  deliveryFindings?: Finding[];
   /** Where the admin was when they pressed Save (`location.href`): see FlashMessage. */
   startedAt: string;
   /** Asks the admin to confirm; resolves true to go on. */

@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one react-hook-form instance with its live checks (name,
+// security review, the destination test's finding) and the save wiring; cut further, the
+// form's state would have to travel between files through props.
 import "./form.css";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
@@ -20,8 +23,9 @@ import {
 } from "../model/changes";
 import { FIELDS } from "../model/fields";
 import { findLookalike, type Lookalike } from "../model/name-lookalike";
-import { reviewSecurity, type SecurityValues } from "../model/security-rules";
+import { type Finding, reviewSecurity, type SecurityValues } from "../model/security-rules";
 import type { FormControl, Submission, SubmitOutcome } from "./contracts";
+import { DestinationSlot } from "./destination-slot";
 import {
   createFormSchema,
   editFormSchema,
@@ -151,9 +155,13 @@ export function TlsStrategyForm({
   // --- The security review, live, from what the form holds now.
   const seen = securityValues(applyPatch(baseline, comparison.patch));
   const unreadable: readonly string[] = comparison.unreadable;
-  const findings = reviewSecurity(seen).filter(
-    (finding) => !finding.fields.some((field) => unreadable.includes(field)),
-  );
+  // A draft that bounces or downgrades what the saved strategy delivers to a tested domain
+  // (destination-test.tsx) is a finding too.
+  const [regression, setRegression] = useState<Finding | null>(null);
+  const deliveryFindings = regression ? [regression] : [];
+  const findings = reviewSecurity(seen)
+    .filter((finding) => !finding.fields.some((field) => unreadable.includes(field)))
+    .concat(deliveryFindings);
 
   const save = async (submission: Omit<Submission, "confirm" | "whileAsking">) => {
     setProblem(null);
@@ -224,6 +232,7 @@ export function TlsStrategyForm({
       values,
       comparison,
       seen,
+      deliveryFindings,
       startedAt: window.location.href,
     });
   });
@@ -328,6 +337,12 @@ export function TlsStrategyForm({
         <DurationInput name="tlsTimeout" form={fields} />
         <DurationInput name="mtaStsTimeout" form={fields} />
       </fieldset>
+
+      <DestinationSlot
+        saved={isEdit ? { name: baseline.name, ...securityValues(baseline) } : null}
+        draft={{ name: baseline.name, ...seen }}
+        onFinding={setRegression}
+      />
 
       <SecurityReview findings={findings} />
 

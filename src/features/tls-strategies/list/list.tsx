@@ -8,7 +8,7 @@ import { ShownText } from "../../../components/shown-text";
 import { ViewHeader } from "../../../components/view-heading";
 import { TLS_STRATEGY_PERMISSIONS } from "../../../jmap/protocol";
 import { useWorkInProgress } from "../../../navigation/navigation-guard";
-import { CREATE_PATH } from "../../../paths";
+import { CREATE_PATH, RULES_PATH, TEST_PATH } from "../../../paths";
 import { usePendingChanges } from "../../../pending-apply/pending-changes";
 import { useJmapClient } from "../../../session/auth";
 import { usePermissions } from "../../../session/permissions";
@@ -40,6 +40,34 @@ function ListHeader({ canCreate }: { canCreate: boolean }) {
     >
       {LIST_TITLE}
     </ViewHeader>
+  );
+}
+
+/**
+ * The views about what strategies do, below the controls: in the header they would push the
+ * controls down from where index.html's frame draws them.
+ */
+function RelatedViews({
+  canTest,
+  canReadOutbound,
+}: {
+  canTest: boolean;
+  canReadOutbound: boolean;
+}) {
+  if (!canTest && !canReadOutbound) return null;
+  return (
+    <nav aria-label="What strategies do" className="actions">
+      {canTest ? (
+        <Link href={TEST_PATH} className="button">
+          Test a destination
+        </Link>
+      ) : null}
+      {canReadOutbound ? (
+        <Link href={RULES_PATH} className="button">
+          Which strategy applies where
+        </Link>
+      ) : null}
+    </nav>
   );
 }
 
@@ -147,6 +175,10 @@ function StrategyList() {
         setView={setView}
         list={list}
         canReloadSettings={permissions.canReloadSettings}
+      />
+      <RelatedViews
+        canTest={permissions.canTestDelivery}
+        canReadOutbound={permissions.canReadOutbound}
       />
 
       {list.isPending ? (
