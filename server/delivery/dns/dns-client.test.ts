@@ -66,6 +66,21 @@ beforeAll(async () => {
         { answers: [{ type: "AAAA", name: "v6only.test", ttl: 60, data: "2001:db8::1" }] },
       ],
       ["null.test", "MX", { answers: [mxRecord("null.test", 0, ".")] }],
+      [
+        "_mta-sts.huge.test",
+        "TXT",
+        {
+          tc: true,
+          answers: [
+            {
+              type: "TXT",
+              name: "_mta-sts.huge.test",
+              ttl: 60,
+              data: Array.from({ length: 240 }, () => Buffer.alloc(255, "a")),
+            } as packet.Answer,
+          ],
+        },
+      ],
     ]),
   );
   udpOnly = await startDnsServer(zoneOf([[".", "DNSKEY", { ad: true, answers: [] }]]), {
@@ -130,6 +145,14 @@ describe("hostile answers end in a clear error, never a hang", () => {
     await expect(client().query("tc-always.test", "A")).rejects.toMatchObject({
       kind: "truncated",
     });
+  });
+  test("a 61 KB TXT answer is read whole over TCP, within the 64 KB bound", async () => {
+    const answer = await client().query("_mta-sts.huge.test", "TXT");
+    const strings = answer.answers?.flatMap((record) =>
+      record.type === "TXT" ? (record.data as Buffer[]) : [],
+    );
+    expect(strings).toHaveLength(240);
+    expect(strings?.every((text) => text.length === 255)).toBe(true);
   });
   test("a compression-pointer loop is malformed", async () => {
     await expect(client().query("loop.test", "A", { transport: "udp" })).rejects.toMatchObject({
