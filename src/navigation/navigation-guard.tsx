@@ -89,6 +89,9 @@ const GuardContext = createContext<GuardContextValue>({ confirmLeave: async () =
 const leaveDialog = preloadable(() => import("./leave-dialog"));
 const LeaveDialog = preloadedComponent(leaveDialog, (m) => m.LeaveDialog);
 
+/** Fetches the leave question's code ahead of a form's first change (with the form's code). */
+export const preloadLeaveDialog = () => void leaveDialog.preload().catch(() => undefined);
+
 export function NavigationGuardProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<((isConfirmed: boolean) => void) | null>(null);
   const [hasAsked, setHasAsked] = useState(false);
@@ -139,7 +142,7 @@ export function useUnsavedChangesGuard(isDirty: boolean) {
   useEffect(() => {
     hasUnsavedChanges = isDirty;
     if (!isDirty) return;
-    void leaveDialog.preload().catch(() => undefined);
+    preloadLeaveDialog();
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
       if (!hasUnsavedChanges) return;
       event.preventDefault();
