@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import type { DeliveryFacts } from "./facts";
 import { applyFrame, type DeliveryFrame, factsFromFrames } from "./frames";
+import { TEST_SOURCE } from "./test-source";
 
 // The page rebuilds the facts from the stream: frames merge by host and address name, in any
 // order, and never mutate what came before.
@@ -8,25 +9,7 @@ import { applyFrame, type DeliveryFrame, factsFromFrames } from "./frames";
 const start: DeliveryFacts = {
   target: { input: "example.com", domain: "example.com" },
   collectedAt: "2026-01-01T00:00:00.000Z",
-  source: {
-    resolvers: ["127.0.0.1:53"],
-    smtpPort: 25,
-    mtaStsPort: 443,
-    privateAddressesAllowed: false,
-    maxMxHosts: 2,
-    maxMultihomed: 2,
-    ipLookupStrategy: "ipv4ThenIpv6",
-    limits: {
-      dnsMs: 1,
-      connectMs: 1,
-      greetingMs: 1,
-      ehloMs: 1,
-      startTlsMs: 1,
-      tlsMs: 1,
-      mtaStsMs: 1,
-      deadlineMs: 1,
-    },
-  },
+  source: TEST_SOURCE,
   hosts: [],
   status: "collecting",
 };

@@ -11,6 +11,7 @@ import {
   probeDelivery,
   readLines,
 } from "./probe-client";
+import { TEST_SOURCE } from "./test-source";
 
 // The stream client against a real HTTP server on 127.0.0.1 that the test starts and stops:
 // lines split anywhere (inside a UTF-8 character too), frames that fail, lines too long, the
@@ -19,25 +20,7 @@ import {
 const start: DeliveryFacts = {
   target: { input: "bücher.example", domain: "xn--bcher-kva.example" },
   collectedAt: "2026-01-01T00:00:00.000Z",
-  source: {
-    resolvers: ["127.0.0.1:53"],
-    smtpPort: 25,
-    mtaStsPort: 443,
-    privateAddressesAllowed: false,
-    maxMxHosts: 2,
-    maxMultihomed: 2,
-    ipLookupStrategy: "ipv4ThenIpv6",
-    limits: {
-      dnsMs: 1,
-      connectMs: 1,
-      greetingMs: 1,
-      ehloMs: 1,
-      startTlsMs: 1,
-      tlsMs: 1,
-      mtaStsMs: 1,
-      deadlineMs: 1,
-    },
-  },
+  source: TEST_SOURCE,
   hosts: [],
   status: "collecting",
 };

@@ -2,6 +2,7 @@ import { expect, test } from "vitest";
 import { TLS_STRATEGY_DEFAULTS } from "../../../jmap/protocol";
 import type { AddressFacts, DeliveryFacts, ReplyStep } from "../../../stalwart/delivery/facts";
 import type { DeliveryStrategy } from "../../../stalwart/delivery/outcome";
+import { TEST_SOURCE } from "../../../stalwart/delivery/test-source";
 import { DELIVERY_REGRESSION, deliveryRegression } from "./delivery-regression";
 
 // A draft that bounces or downgrades mail the saved strategy delivers is flagged; one that
@@ -35,25 +36,7 @@ const good: AddressFacts = {
 const facts: DeliveryFacts = {
   target: { input: "example.com", domain: "example.com" },
   collectedAt: "2026-01-01T00:00:00.000Z",
-  source: {
-    resolvers: ["192.0.2.53:53"],
-    smtpPort: 25,
-    mtaStsPort: 443,
-    privateAddressesAllowed: false,
-    maxMxHosts: 2,
-    maxMultihomed: 2,
-    ipLookupStrategy: "ipv4ThenIpv6",
-    limits: {
-      dnsMs: 1,
-      connectMs: 1,
-      greetingMs: 1,
-      ehloMs: 1,
-      startTlsMs: 1,
-      tlsMs: 1,
-      mtaStsMs: 1,
-      deadlineMs: 1,
-    },
-  },
+  source: TEST_SOURCE,
   resolver: { validates: true, answersOverTcp: true, rootDnskeyAd: true, detail: "" },
   mtaSts: {
     txt: { outcome: "nxdomain", records: [], rcode: "NXDomain", elapsedMs: 1 },
