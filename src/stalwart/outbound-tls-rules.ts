@@ -57,6 +57,17 @@ export async function fetchTlsRules(client: JmapClient): Promise<TlsRules> {
   return readTlsRules(await client.call([rulesGetCall()]));
 }
 
+/**
+ * The `tls` expression on the wire for `rules`: `match` keyed "0".."n-1" in the order given,
+ * and `else` (shared wire reference §10), as /set takes it and stalwart/expression compiles it.
+ */
+export function tlsExpression(rules: TlsRules) {
+  return {
+    match: Object.fromEntries(rules.rules.map((rule, index) => [String(index), rule])),
+    else: rules.else,
+  };
+}
+
 export const tlsRulesQuery = (client: JmapClient) =>
   queryOptions({
     queryKey: ["outbound-strategy", "tls-rules"],
@@ -89,12 +100,12 @@ export async function writeTlsRules(
   rules: TlsRules,
   { apply = false }: { apply?: boolean } = {},
 ): Promise<TlsRulesWrite> {
-  const match = Object.fromEntries(rules.rules.map((rule, index) => [String(index), rule]));
+  const tls = tlsExpression(rules);
   const calls = [
     {
       id: "rules-set",
       name: "x:MtaOutboundStrategy/set",
-      args: { update: { singleton: { tls: { match, else: rules.else } } } },
+      args: { update: { singleton: { tls } } },
     },
     ...(apply ? [reloadSettingsCall()] : []),
     rulesGetCall(),

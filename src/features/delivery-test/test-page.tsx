@@ -20,7 +20,7 @@ import { allTlsStrategiesQuery } from "../../stalwart/all-tls-strategies";
 import { decideFor } from "../../stalwart/delivery/decide";
 import type { DeliveryFacts } from "../../stalwart/delivery/facts";
 import { pickStrategies } from "../../stalwart/delivery/picks";
-import { tlsExpressionQuery } from "../../stalwart/outbound-tls-expression";
+import { tlsExpression, tlsRulesQuery } from "../../stalwart/outbound-tls-rules";
 import type { TlsStrategy } from "../../stalwart/tls-strategy";
 import { StalwartTest } from "./stalwart-test";
 
@@ -88,7 +88,8 @@ function DeliveryTest() {
   const [initial] = useState(() => params.get("target") ?? "");
   const { state, run, stop } = useDeliveryProbe(client, withReauthentication);
   const strategies = useQuery(allTlsStrategiesQuery(client));
-  const expression = useQuery(tlsExpressionQuery(client));
+  // The same read, and cache entry, as the rules view: saving the rules there updates this.
+  const expression = useQuery(tlsRulesQuery(client));
   const facts = state.facts;
   const rows = useOutcomeRows(facts, strategies.data);
   const mxHosts = facts?.mx?.hosts;
@@ -96,11 +97,10 @@ function DeliveryTest() {
     if (!facts || !strategies.data) return { kind: "loading" };
     if (expression.isError) return { kind: "unknown", reason: describeError(expression.error) };
     if (!expression.data) return { kind: "loading" };
-    if (!expression.data.isKnown) return { kind: "unknown", reason: expression.data.reason };
     return {
       kind: "known",
       picks: pickStrategies({
-        tls: expression.data.tls,
+        tls: tlsExpression(expression.data),
         recipient: facts.target.address ?? facts.target.domain,
         mxHosts: mxHosts ?? [],
         storedNames: new Set(strategies.data.map((strategy) => strategy.name)),
