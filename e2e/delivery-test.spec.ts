@@ -193,6 +193,26 @@ test.describe("the view", { tag: "@embedded" }, () => {
     });
     expect(probes.targets).toEqual(["pki.test"]);
   });
+
+  test("the address bar names the test run, so a reload or a shared link runs it again", async ({
+    page,
+  }) => {
+    const probes = countProbes(page);
+    await openView(page);
+    await runTest(page, "plain.test");
+    await expect(page).toHaveURL((url) => url.search === "?target=plain.test");
+    await page.reload();
+    await expect(page.getByLabel("Recipient domain or address", { exact: true })).toHaveValue(
+      "plain.test",
+    );
+    await expect(outcomeOf(page, "default")).toContainText(OUTCOMES.plaintext, {
+      timeout: 20_000,
+    });
+    expect(probes.targets).toEqual(["plain.test", "plain.test"]);
+    // The history gains no entry per run: Back leaves the view.
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1, name: "TLS Strategies" })).toBeVisible();
+  });
 });
 
 test.describe("behind a resolver that cannot validate DNSSEC", { tag: "@embedded" }, () => {

@@ -22,7 +22,7 @@ test("a fresh server lists its two default strategies with their values", {
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(1).getByRole("cell").or(rows.nth(1).getByRole("rowheader"))).toHaveText([
     "",
-    "defaultDefault TLS settingsUsed by the outbound strategy",
+    "defaultDefault TLS settingsUsed by the outbound strategy's Otherwise",
     "STARTTLSOptionalDANEOptionalMTA-STSOptional",
     "Invalid certificatesRefused",
     "TLS handshake3mMTA-STS lookup5m",
@@ -30,7 +30,7 @@ test("a fresh server lists its two default strategies with their values", {
   ]);
   await expect(rows.nth(2).getByRole("cell").or(rows.nth(2).getByRole("rowheader"))).toHaveText([
     "",
-    "invalid-tlsAllow invalid TLS certificatesUsed by the outbound strategyDiffers from defaults: Allow invalid certificates",
+    "invalid-tlsAllow invalid TLS certificatesUsed by the outbound strategy's rule 1Differs from defaults: Allow invalid certificates",
     "STARTTLSOptionalDANEOptionalMTA-STSOptional",
     "Invalid certificatesAccepted",
     "TLS handshake3mMTA-STS lookup5m",

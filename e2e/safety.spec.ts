@@ -226,6 +226,13 @@ test("strategies the outbound strategy uses are marked, and deleting one warns",
   await signIn(page, server, server.admin, searchPath(group));
   const used = rowOf(page, byDefault);
   await expect(used).toContainText("Used by the outbound strategy");
+  // The mark says by which rule: the one here is Otherwise, the other rule 1.
+  await expect(used.getByText("Used by", { exact: false })).toHaveText(
+    "Used by the outbound strategy's Otherwise",
+  );
+  await expect(rowOf(page, byCondition).getByText("Used by", { exact: false })).toHaveText(
+    "Used by the outbound strategy's rule 1",
+  );
   await createStrategy(page, { name });
   const unused = rowOf(page, name);
   await expect(unused).not.toContainText("Used by the outbound strategy");

@@ -1,3 +1,4 @@
+import { copyFile, mkdir } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import * as z from "zod/mini";
 import { RULES_PATH } from "../src/paths";
@@ -87,6 +88,8 @@ async function runningTls(): Promise<unknown> {
   });
   return ((await response.json()) as { outbound: { tls: unknown } }).outbound.tls;
 }
+
+const SHOTS = "test-results/screenshots";
 
 const rulesTable = (page: Page) => page.getByRole("table", { name: "Rules" });
 /** The row of rule `n` (from 1): the header row comes first. */
@@ -281,6 +284,12 @@ test("Try it names the rule that fired and the strategy", { tag: "@embedded" }, 
   await expect(answer).toContainText(
     "Cannot tell here: evaluation reaches is_local_domain in rule 4",
   );
+  // A retry number is a whole number from 0: anything else is said by the field, not guessed.
+  await tryIt.getByLabel("Retry number").fill("-1");
+  await tryIt.getByRole("button", { name: "Try" }).click();
+  await expect(tryIt.getByText("Enter a whole number of retries")).toBeVisible();
+  await expect(tryIt.getByLabel("Retry number")).toHaveAttribute("aria-invalid", "true");
+  await expect(answer).toHaveCount(0);
 });
 
 test("two admins at once: a save re-reads, and a clash shows both rule lists", {
@@ -354,3 +363,40 @@ test("an answer of updated whose read-back shows other rules is never called sav
   // What was typed is still on screen.
   await expect(page.getByLabel("Otherwise", { exact: true })).toHaveValue("invalid-tls");
 });
+
+for (const width of [1280, 360]) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    test(`at ${width} px in the ${colorScheme} theme the rules view has no axe violations, and is photographed`, {
+      tag: "@embedded",
+    }, async ({ page }) => {
+      await setRules({
+        rules: [
+          { if: "rcpt_domain == 'partner.example'", then: "'invalid-tls'" },
+          DEFAULT_RULES.rules[0] as { if: string; then: string },
+          { if: "retry_num > 3 && is_local_domain(rcpt_domain)", then: "'default'" },
+        ],
+        else: "'default'",
+      });
+      await page.setViewportSize({ width, height: width === 360 ? 740 : 800 });
+      await page.emulateMedia({ colorScheme });
+      await openRules(page);
+      const tryIt = page.getByRole("region", { name: "Try it" });
+      await tryIt.getByLabel("Recipient domain").fill("bob@partner.example");
+      await tryIt.getByRole("button", { name: "Try" }).click();
+      await expect(tryIt.getByRole("status")).toContainText("Strategy: invalid-tls.");
+      expect(
+        await page.evaluate(
+          () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+        ),
+        "no sideways scroll",
+      ).toBe(true);
+      await expectNoAxeViolations(page);
+      await mkdir(SHOTS, { recursive: true });
+      const shot = `${SHOTS}/tls-rules-${width}-${colorScheme}.png`;
+      await page.screenshot({ path: shot, fullPage: true });
+      // With DOCS_SCREENSHOTS=1 (as e2e/layout.spec.ts) the 1280 px view goes to docs/ too.
+      if (process.env.DOCS_SCREENSHOTS && width === 1280)
+        await copyFile(shot, `docs/tls-rules-${colorScheme}.png`);
+    });
+  }
+}

@@ -1,6 +1,10 @@
+import { createServer, request as httpRequest } from "node:http";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
+import type { Hono } from "hono";
 import type { Invocation } from "../src/jmap/protocol";
 import { createApp } from "./app";
 import type { UserDeclaration } from "./auth";
+import { serveApp } from "./node-listener";
 import { openStore } from "./store";
 
 // Shared by the server's unit tests: an in-memory server called without a port.
@@ -43,4 +47,67 @@ export async function testServer(users: UserDeclaration[] = [], dataDir: string 
     return created.n.id;
   };
   return { app, store, post, call, one, create };
+}
+
+/**
+ * The "client goes away" harness of both test endpoints (the page's probe, Stalwart's live
+ * test): serves `app` on a free port of 127.0.0.1 and a silent SMTP host on
+ * `host.address:host.port`, sends `GET path` with `headers`, and, once the test has connected
+ * to that host, drops the request. Resolves with the ms from the drop to the host's socket
+ * closing (Infinity when it never closed within 2 s), after `whileServing(port)` ran against
+ * the same server. Rejects when the test never connected within 5 s. Closes everything.
+ */
+export async function afterTheClientGoesAway(
+  app: Hono,
+  host: { address: string; port: number },
+  request: { path: string; headers?: Record<string, string> },
+  whileServing: (port: number) => Promise<void> = async () => {},
+): Promise<number> {
+  const connections: Socket[] = [];
+  const closed: number[] = [];
+  const smtp = createNetServer((socket) => {
+    connections.push(socket);
+    socket.on("close", () => closed.push(performance.now()));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => smtp.listen(host.port, host.address, resolve));
+  const server = serveApp(createServer(), app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const gone = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port,
+        path: request.path,
+        headers: request.headers,
+      });
+      req.on("error", () => {});
+      req.on("response", (res) => {
+        res.on("data", () => {});
+        const wait = setInterval(() => {
+          if (connections.length === 0) return;
+          clearInterval(wait);
+          res.destroy();
+          req.destroy();
+          resolve(performance.now());
+        }, 10);
+        setTimeout(() => {
+          clearInterval(wait);
+          reject(new Error("the test never connected"));
+        }, 5_000);
+      });
+      req.end();
+    });
+    const deadline = performance.now() + 2_000;
+    while (closed.length === 0 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await whileServing(port);
+    return (closed[0] ?? Number.POSITIVE_INFINITY) - gone;
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => smtp.close(resolve));
+  }
 }

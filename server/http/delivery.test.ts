@@ -1,5 +1,3 @@
-import { createServer, request } from "node:http";
-import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DeliveryFrame, frameSchema, PROBE_PATH } from "../../src/stalwart/delivery/frames";
 import { createApp } from "../app";
@@ -7,9 +5,8 @@ import type { ProbeConfig, ProbeTimeouts } from "../delivery/config";
 import { parseTarget } from "../delivery/target";
 import { STORIES } from "../delivery/test-world/scenarios";
 import { startTestWorld, type TestWorld } from "../delivery/test-world/world";
-import { serveApp } from "../node-listener";
 import { openStore } from "../store";
-import { ADMIN, ADMIN_PASSWORD, ORIGIN } from "../test-support";
+import { ADMIN, ADMIN_PASSWORD, afterTheClientGoesAway, ORIGIN } from "../test-support";
 
 // The page's probe endpoint against the loopback world: the contract's answers (401, 403, 400,
 // 429), the NDJSON stream, the deadline, the address filter, and a real listener to see the
@@ -247,55 +244,24 @@ describe("at most a few at once", () => {
 
 describe("the client going away", () => {
   test("closes the probe's sockets and frees its slot", async () => {
-    const connections: Socket[] = [];
-    const closed: number[] = [];
-    const smtp = createNetServer((socket) => {
-      connections.push(socket);
-      socket.on("close", () => closed.push(performance.now()));
-      socket.on("error", () => {});
-    });
-    await new Promise<void>((resolve) => smtp.listen(world.smtpPort, WATCHED_ADDRESS, resolve));
-    const server = serveApp(createServer(), appWith({ maxPerUser: 1 }, PATIENT));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const path = `${PROBE_PATH}?target=watched.test&timeout=30`;
-    try {
-      const gone = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: "127.0.0.1", port, path, headers: { Authorization: TESTER } });
-        req.on("error", () => {});
-        req.on("response", (res) => {
-          // Once the probe has connected to the host, the client goes away.
-          const wait = setInterval(() => {
-            if (connections.length === 0) return;
-            clearInterval(wait);
-            res.destroy();
-            req.destroy();
-            resolve(performance.now());
-          }, 10);
-          setTimeout(() => {
-            clearInterval(wait);
-            reject(new Error("the probe never connected"));
-          }, 5_000);
-        });
-        req.end();
-      });
-      await expect.poll(() => closed.length, { timeout: 2_000 }).toBe(1);
-      expect((closed[0] ?? Infinity) - gone).toBeLessThan(500);
-      // maxPerUser 1: the slot is free again.
-      await expect
-        .poll(async () => {
-          const again = await fetch(`http://127.0.0.1:${port}${PROBE_PATH}?target=pki.test`, {
-            headers: { Authorization: TESTER },
-          });
-          await again.body?.cancel();
-          return again.status;
-        })
-        .toBe(200);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      for (const socket of connections) socket.destroy();
-      await new Promise((resolve) => smtp.close(resolve));
-    }
+    const app = appWith({ maxPerUser: 1 }, PATIENT);
+    const msToClose = await afterTheClientGoesAway(
+      app,
+      { address: WATCHED_ADDRESS, port: world.smtpPort },
+      { path: `${PROBE_PATH}?target=watched.test&timeout=30`, headers: { Authorization: TESTER } },
+      async (port) => {
+        // maxPerUser 1: the slot is free again.
+        await expect
+          .poll(async () => {
+            const again = await fetch(`http://127.0.0.1:${port}${PROBE_PATH}?target=pki.test`, {
+              headers: { Authorization: TESTER },
+            });
+            await again.body?.cancel();
+            return again.status;
+          })
+          .toBe(200);
+      },
+    );
+    expect(msToClose).toBeLessThan(500);
   });
 });

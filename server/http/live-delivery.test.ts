@@ -1,5 +1,3 @@
-import { createServer, request } from "node:http";
-import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApp } from "../app";
 import type { LiveEvent } from "../delivery/live/live-test";
@@ -11,9 +9,8 @@ import {
 } from "../delivery/live/live-vectors";
 import { STORIES } from "../delivery/test-world/scenarios";
 import { startTestWorld, type TestWorld } from "../delivery/test-world/world";
-import { serveApp } from "../node-listener";
 import { openStore } from "../store";
-import { ADMIN_PASSWORD, ORIGIN } from "../test-support";
+import { ADMIN_PASSWORD, afterTheClientGoesAway, ORIGIN } from "../test-support";
 
 // The embedded server's copy of Stalwart's live delivery test over HTTP (shared delivery
 // reference §3.1): the token, the stream's headers, and every event type's frame byte for
@@ -185,46 +182,12 @@ describe("bounds", () => {
   });
 
   test("the client going away closes the test's sockets at once", async () => {
-    const connections: Socket[] = [];
-    const closed: number[] = [];
-    const smtp = createNetServer((socket) => {
-      connections.push(socket);
-      socket.on("close", () => closed.push(performance.now()));
-      socket.on("error", () => {});
-    });
-    await new Promise<void>((resolve) => smtp.listen(world.smtpPort, WATCHED_ADDRESS, resolve));
-    const server = serveApp(createServer(), app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const granted = await token();
-      const path = `/api/live/delivery/watched.test?token=${granted}&timeout=30`;
-      const gone = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: "127.0.0.1", port, path });
-        req.on("error", () => {});
-        req.on("response", (res) => {
-          res.on("data", () => {});
-          const wait = setInterval(() => {
-            if (connections.length === 0) return;
-            clearInterval(wait);
-            res.destroy();
-            req.destroy();
-            resolve(performance.now());
-          }, 10);
-          setTimeout(() => {
-            clearInterval(wait);
-            reject(new Error("the test never connected"));
-          }, 5_000);
-        });
-        req.end();
-      });
-      await expect.poll(() => closed.length, { timeout: 2_000 }).toBe(1);
-      expect((closed[0] ?? Infinity) - gone).toBeLessThan(500);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      for (const socket of connections) socket.destroy();
-      await new Promise((resolve) => smtp.close(resolve));
-    }
+    const granted = await token();
+    const msToClose = await afterTheClientGoesAway(
+      app,
+      { address: WATCHED_ADDRESS, port: world.smtpPort },
+      { path: `/api/live/delivery/watched.test?token=${granted}&timeout=30` },
+    );
+    expect(msToClose).toBeLessThan(500);
   });
 });

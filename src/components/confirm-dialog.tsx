@@ -1,3 +1,5 @@
+import "./dialog.css";
+import "./field.css";
 import { type ReactNode, useId, useLayoutEffect, useRef } from "react";
 
 interface ConfirmDialogProps {

@@ -1,3 +1,4 @@
+import "./field.css";
 import { type ReactNode, useId } from "react";
 import { ShownText } from "./shown-text";
 import { isTypedName } from "./typed-name";

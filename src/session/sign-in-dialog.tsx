@@ -1,3 +1,4 @@
+import "../components/dialog.css";
 import { useEffect, useId, useRef } from "react";
 import type { Credentials } from "../jmap/authorization";
 import { SignInForm } from "./sign-in-form";

@@ -1,3 +1,4 @@
+import "../components/field.css";
 import { zodResolver } from "@hookform/resolvers/zod";
 import "./sign-in.css";
 import { useEffect, useId, useRef, useState } from "react";

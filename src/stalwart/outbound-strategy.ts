@@ -2,21 +2,49 @@ import { queryOptions } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import type { JmapClient } from "../jmap/client";
 import { MethodError } from "../jmap/errors";
+import type { TlsRules } from "./outbound-tls-rules";
 
 // x:MtaOutboundStrategy, the singleton whose `tls` expression picks a TLS strategy by name
 // for each delivery (shared wire reference §10): as the page reads it.
 
 const expressionSchema = z.looseObject({
-  match: z.catch(z.record(z.string(), z.looseObject({ then: z.catch(z.string(), "") })), {}),
+  match: z.catch(
+    z.record(
+      z.string(),
+      z.looseObject({ if: z.catch(z.string(), ""), then: z.catch(z.string(), "") }),
+    ),
+    {},
+  ),
   else: z.catch(z.string(), ""),
 });
 const outboundSchema = z.looseObject({
   list: z.array(z.looseObject({ id: z.string(), tls: z.optional(expressionSchema) })),
 });
 
+/** Which of the `tls` rules name a strategy: rule numbers (1 = tried first) and Otherwise. */
+export interface UsedBy {
+  rules: number[];
+  otherwise: boolean;
+}
+
 export type TlsUsage =
-  | { isKnown: true; names: ReadonlySet<string> }
+  | {
+      isKnown: true;
+      /** Each name a rule gives delivery, and which rules give it. */
+      names: ReadonlyMap<string, UsedBy>;
+      /** The rules in the order delivery tries them (numeric key order), for their words. */
+      tls: TlsRules;
+    }
   | { isKnown: false; reason: string };
+
+/** "rule 2", "rules 1 and 3", "Otherwise", "rules 1, 2, and Otherwise": for "Used by …". */
+export function usedByWords({ rules, otherwise }: UsedBy): string {
+  const listed = new Intl.ListFormat("en").format([
+    ...rules.map(String),
+    ...(otherwise ? ["Otherwise"] : []),
+  ]);
+  return rules.length ? `rule${rules.length > 1 ? "s" : ""} ${listed}` : listed;
+}
 
 const ESCAPED: Record<string, string> = { n: "\n", r: "\r", t: "\t" };
 
@@ -38,16 +66,20 @@ export function literalName(value: string): string | null {
 }
 
 /**
- * The names an expression's values give delivery, or null when some value is not one string
- * literal: which strategy it picks can then not be read from the text (the rules view of the
- * outbound strategy evaluates it).
+ * The names the rules give delivery, each with the rules giving it (numbered from 1 in
+ * `tls.rules`' order), or null when some value is not one string literal: which strategy it
+ * picks can then not be read from the text (the rules view evaluates it).
  */
-export function quotedNames(values: string[]): Set<string> | null {
-  const names = new Set<string>();
-  for (const value of values) {
+export function quotedNames(tls: TlsRules): Map<string, UsedBy> | null {
+  const names = new Map<string, UsedBy>();
+  const values = [...tls.rules.map((rule) => rule.then), tls.else];
+  for (const [index, value] of values.entries()) {
     const name = literalName(value);
     if (name === null) return null;
-    names.add(name);
+    const usedBy = names.get(name) ?? { rules: [], otherwise: false };
+    if (index < tls.rules.length) usedBy.rules.push(index + 1);
+    else usedBy.otherwise = true;
+    names.set(name, usedBy);
   }
   return names;
 }
@@ -68,15 +100,19 @@ export const outboundQueries = {
           const tls = responses.get("o", outboundSchema).list[0]?.tls;
           if (!tls)
             return { isKnown: false, reason: "The server did not send the outbound strategy." };
-          // Delivery picks the strategy a value names; conditions (`if`) are not names.
-          const names = quotedNames([...Object.values(tls.match).map((m) => m.then), tls.else]);
+          // Delivery picks the strategy a value names; conditions (`if`) are not names. The rules
+          // in the order it tries them: numeric key order (shared expressions reference §1.1).
+          const rules = Object.entries(tls.match)
+            .sort(([a], [b]) => Number(a) - Number(b))
+            .map(([, rule]) => ({ if: rule.if, then: rule.then }));
+          const names = quotedNames({ rules, else: tls.else });
           if (!names)
             return {
               isKnown: false,
               reason:
                 "a rule of the outbound strategy builds the strategy's name instead of naming it",
             };
-          return { isKnown: true, names };
+          return { isKnown: true, names, tls: { rules, else: tls.else } };
         } catch (error) {
           if (error instanceof MethodError) {
             return {

@@ -20,6 +20,24 @@ const DNSSEC_WORDS: Record<DnssecStatus, string> = {
 };
 
 /** When and where the facts were collected, from the `start` frame. */
+/**
+ * The collection time in the admin's locale. One formatter for the page: `toLocaleString`
+ * builds a new one on every call, a few ms each, and the view renders on every frame.
+ */
+let collectedAtFormat: Intl.DateTimeFormat | undefined;
+const formatCollectedAt = (date: Date) => {
+  // toLocaleString's own default fields, so the words are the same as before.
+  collectedAtFormat ??= new Intl.DateTimeFormat(undefined, {
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  return collectedAtFormat.format(date);
+};
+
 function Provenance({ facts }: { facts: DeliveryFacts }) {
   const { source } = facts;
   const when = new Date(facts.collectedAt);
@@ -33,7 +51,7 @@ function Provenance({ facts }: { facts: DeliveryFacts }) {
     <p className="muted">
       Collected{" "}
       <time dateTime={facts.collectedAt}>
-        {Number.isNaN(when.getTime()) ? facts.collectedAt : when.toLocaleString()}
+        {Number.isNaN(when.getTime()) ? facts.collectedAt : formatCollectedAt(when)}
       </time>{" "}
       from this page's server: its network, its resolver{source.resolvers.length > 1 ? "s" : ""} (
       {source.resolvers.join(", ") || "the system's"}) and its trusted roots, connecting to port{" "}

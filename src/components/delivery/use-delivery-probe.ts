@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { authorizationHeader } from "../../jmap/authorization";
 import type { JmapClient } from "../../jmap/client";
 import { TransportError, UnauthorizedError } from "../../jmap/errors";
@@ -10,6 +10,7 @@ import {
   ProbeTargetError,
   probeDelivery,
 } from "../../stalwart/delivery/probe-client";
+import { useRunSlot } from "../run-slot";
 
 // One destination test at a time, as React state: the facts so far, the step under way, and
 // why it failed. The test stops when the admin presses Stop, starts another, or leaves.
@@ -66,12 +67,10 @@ export function useDeliveryProbe(
   withReauthentication: <T>(action: () => Promise<T>) => Promise<T>,
 ) {
   const [state, setState] = useState<ProbeState>(IDLE);
-  const controller = useRef<AbortController | null>(null);
-  useEffect(() => () => controller.current?.abort(), []);
+  const slot = useRunSlot();
 
   const stop = useCallback(() => {
-    controller.current?.abort();
-    controller.current = null;
+    slot.cancel();
     setState((current) =>
       current.phase === "running"
         ? {
@@ -84,72 +83,68 @@ export function useDeliveryProbe(
           }
         : current,
     );
-  }, []);
+  }, [slot]);
 
   const run = useCallback(
     (target: Target) => {
-      controller.current?.abort();
-      const own = new AbortController();
-      controller.current = own;
       setState({ ...IDLE, phase: "running", target });
-      const isMine = () => controller.current === own;
-      void withReauthentication(() =>
-        probeDelivery({
-          target: target.address ?? target.domain,
-          authorization: authorizationHeader(client.credentials),
-          signal: own.signal,
-          onFrame: (frame) => {
-            if (!isMine()) return;
+      slot.start(
+        ({ signal, isCurrent }) =>
+          withReauthentication(() =>
+            probeDelivery({
+              target: target.address ?? target.domain,
+              authorization: authorizationHeader(client.credentials),
+              signal,
+              onFrame: (frame) => {
+                if (!isCurrent()) return;
+                setState((current) => ({
+                  ...current,
+                  step: frame.type === "step" ? frame.text : current.step,
+                  problem:
+                    frame.type === "error"
+                      ? { kind: "failed", message: frame.text }
+                      : current.problem,
+                  facts:
+                    frame.type === "start"
+                      ? frame.facts
+                      : current.facts
+                        ? applyFrame(current.facts, frame)
+                        : null,
+                }));
+              },
+              onInvalidFrame: (message) => {
+                if (isCurrent())
+                  setState((current) => ({
+                    ...current,
+                    invalidFrames: [...current.invalidFrames, message].slice(-20),
+                  }));
+              },
+            }),
+          ),
+        {
+          onDone: (isDone) =>
             setState((current) => ({
               ...current,
-              step: frame.type === "step" ? frame.text : current.step,
-              problem:
-                frame.type === "error" ? { kind: "failed", message: frame.text } : current.problem,
+              phase: "finished",
+              step: null,
+              isCutShort: !isDone,
+              // Without its `done` frame nothing more will come: what is missing stays unknown.
               facts:
-                frame.type === "start"
-                  ? frame.facts
-                  : current.facts
-                    ? applyFrame(current.facts, frame)
-                    : null,
-            }));
-          },
-          onInvalidFrame: (message) => {
-            if (isMine())
-              setState((current) => ({
-                ...current,
-                invalidFrames: [...current.invalidFrames, message].slice(-20),
-              }));
-          },
-        }),
-      ).then(
-        (isDone) => {
-          if (!isMine()) return;
-          controller.current = null;
-          setState((current) => ({
-            ...current,
-            phase: "finished",
-            step: null,
-            isCutShort: !isDone,
-            // Without its `done` frame nothing more will come: what is missing stays unknown.
-            facts:
-              !isDone && current.facts?.status === "collecting"
-                ? { ...current.facts, status: "stopped", stopReason: "the answer ended early" }
-                : current.facts,
-          }));
-        },
-        (error: unknown) => {
-          if (!isMine() || own.signal.aborted) return;
-          controller.current = null;
-          setState((current) => ({
-            ...current,
-            phase: "finished",
-            step: null,
-            problem: problemOf(error),
-          }));
+                !isDone && current.facts?.status === "collecting"
+                  ? { ...current.facts, status: "stopped", stopReason: "the answer ended early" }
+                  : current.facts,
+            })),
+          onError: (error) =>
+            setState((current) => ({
+              ...current,
+              phase: "finished",
+              step: null,
+              problem: problemOf(error),
+            })),
         },
       );
     },
-    [client, withReauthentication],
+    [client, withReauthentication, slot],
   );
 
   return { state, run, stop };

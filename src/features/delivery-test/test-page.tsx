@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { FactsView } from "../../components/delivery/facts-view";
 import {
@@ -7,6 +7,7 @@ import {
   OutcomeTable,
   type PickState,
 } from "../../components/delivery/outcome-table";
+import { PickedOutcome } from "../../components/delivery/picked-outcome";
 import { TargetForm } from "../../components/delivery/target-form";
 import { useDeliveryProbe } from "../../components/delivery/use-delivery-probe";
 import { describeError } from "../../components/describe-error";
@@ -19,7 +20,7 @@ import { usePermissions } from "../../session/permissions";
 import { allTlsStrategiesQuery } from "../../stalwart/all-tls-strategies";
 import { decideFor } from "../../stalwart/delivery/decide";
 import type { DeliveryFacts } from "../../stalwart/delivery/facts";
-import { pickStrategies } from "../../stalwart/delivery/picks";
+import { pickedFor, pickStrategies } from "../../stalwart/delivery/picks";
 import { tlsExpression, tlsRulesQuery } from "../../stalwart/outbound-tls-rules";
 import type { TlsStrategy } from "../../stalwart/tls-strategy";
 import { StalwartTest } from "./stalwart-test";
@@ -79,6 +80,24 @@ function useOutcomeRows(
   );
 }
 
+/**
+ * The rows of the strategies the rules pick first (for a first attempt, then for a retry after
+ * a TLS error), then the others in the order given: the admin reads what will happen first.
+ */
+function pickedFirst(rows: OutcomeRow[], pickState: PickState): OutcomeRow[] {
+  if (pickState.kind !== "known") return rows;
+  const rank = (name: string) =>
+    pickedFor(pickState.picks.first, name) !== null
+      ? 0
+      : pickedFor(pickState.picks.retry, name) !== null
+        ? 1
+        : 2;
+  return rows
+    .map((row, index) => ({ row, index, rank: rank(row.strategy.name) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ row }) => row);
+}
+
 function DeliveryTest() {
   const client = useJmapClient();
   const withReauthentication = useWithReauthentication();
@@ -91,22 +110,45 @@ function DeliveryTest() {
   // The same read, and cache entry, as the rules view: saving the rules there updates this.
   const expression = useQuery(tlsRulesQuery(client));
   const facts = state.facts;
+  // The address bar names the test shown, once it has ended: updating it re-renders the whole
+  // page, work the first facts on screen would otherwise wait for (bench: first fact).
+  const ranInput = state.phase === "finished" ? state.target?.input : undefined;
+  useEffect(() => {
+    if (ranInput !== undefined) navigate(testPath(ranInput), { replace: true });
+  }, [ranInput, navigate]);
   const rows = useOutcomeRows(facts, strategies.data);
   const mxHosts = facts?.mx?.hosts;
+  const recipient = facts ? (facts.target.address ?? facts.target.domain) : null;
+  const hasStrategies = strategies.data !== undefined;
+  const storedNames = useMemo(
+    () => new Set(strategies.data?.map((strategy) => strategy.name)),
+    [strategies.data],
+  );
+  // Keyed on what the picks read (the recipient, the MX hosts, the rules, the names), not on
+  // the facts: they change with every frame, and compiling the rules each time is work the
+  // first facts on screen would wait for.
   const pickState = useMemo((): PickState => {
-    if (!facts || !strategies.data) return { kind: "loading" };
+    if (recipient === null || !hasStrategies) return { kind: "loading" };
     if (expression.isError) return { kind: "unknown", reason: describeError(expression.error) };
     if (!expression.data) return { kind: "loading" };
     return {
       kind: "known",
       picks: pickStrategies({
         tls: tlsExpression(expression.data),
-        recipient: facts.target.address ?? facts.target.domain,
+        recipient,
         mxHosts: mxHosts ?? [],
-        storedNames: new Set(strategies.data.map((strategy) => strategy.name)),
+        storedNames,
       }),
     };
-  }, [facts, strategies.data, expression.data, expression.isError, expression.error, mxHosts]);
+  }, [
+    recipient,
+    hasStrategies,
+    storedNames,
+    expression.data,
+    expression.isError,
+    expression.error,
+    mxHosts,
+  ]);
 
   const problem = state.problem;
   return (
@@ -120,10 +162,7 @@ function DeliveryTest() {
           isRunning={state.phase === "running"}
           step={state.step}
           serverError={problem?.kind === "target" ? problem.message : null}
-          onRun={(target) => {
-            navigate(testPath(target.input), { replace: true });
-            run(target);
-          }}
+          onRun={run}
           onStop={stop}
         />
       </div>
@@ -150,7 +189,10 @@ function DeliveryTest() {
               <p>The strategies could not be read: {describeError(strategies.error)}</p>
             </Notice>
           ) : (
-            <OutcomeTable rows={rows} pickState={pickState} />
+            <>
+              <PickedOutcome facts={facts} pickState={pickState} strategies={strategies.data} />
+              <OutcomeTable rows={pickedFirst(rows, pickState)} pickState={pickState} />
+            </>
           )}
           <FactsView facts={facts} />
           {/* Stalwart's own test, offered once the page's own test is over (README "Testing a destination"). */}

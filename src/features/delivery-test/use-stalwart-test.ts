@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
+import { useRunSlot } from "../../components/run-slot";
 import { authorizationHeader } from "../../jmap/authorization";
 import type { JmapClient } from "../../jmap/client";
 import { TransportError, UnauthorizedError } from "../../jmap/errors";
@@ -49,59 +50,51 @@ export function useStalwartTest(
   withReauthentication: <T>(action: () => Promise<T>) => Promise<T>,
 ) {
   const [state, setState] = useState<StalwartTestState>(IDLE);
-  const controller = useRef<AbortController | null>(null);
-  useEffect(() => () => controller.current?.abort(), []);
+  const slot = useRunSlot();
 
   const stop = useCallback(() => {
-    controller.current?.abort();
-    controller.current = null;
+    slot.cancel();
     setState((current) =>
       current.phase === "running" ? { ...current, phase: "finished", isStopped: true } : current,
     );
-  }, []);
+  }, [slot]);
 
   const run = useCallback(
     (target: string) => {
-      controller.current?.abort();
-      const own = new AbortController();
-      controller.current = own;
       setState({ ...IDLE, phase: "running" });
-      const isMine = () => controller.current === own;
-      void withReauthentication(() =>
-        runLiveTest({
-          target,
-          authorization: authorizationHeader(client.credentials),
-          signal: own.signal,
-          onEvent: (event) => {
-            if (isMine())
-              setState((current) => ({ ...current, events: [...current.events, event] }));
-          },
-          onInvalidEvent: (message) => {
-            if (isMine())
-              setState((current) => ({
-                ...current,
-                invalidEvents: [...current.invalidEvents, message].slice(-20),
-              }));
-          },
-        }),
-      ).then(
-        (isCompleted) => {
-          if (!isMine()) return;
-          controller.current = null;
-          setState((current) => ({
-            ...current,
-            phase: "finished",
-            problem: isCompleted ? null : "Stalwart's test ended before it completed.",
-          }));
-        },
-        (error: unknown) => {
-          if (!isMine() || own.signal.aborted) return;
-          controller.current = null;
-          setState((current) => ({ ...current, phase: "finished", problem: problemText(error) }));
+      slot.start(
+        ({ signal, isCurrent }) =>
+          withReauthentication(() =>
+            runLiveTest({
+              target,
+              authorization: authorizationHeader(client.credentials),
+              signal,
+              onEvent: (event) => {
+                if (isCurrent())
+                  setState((current) => ({ ...current, events: [...current.events, event] }));
+              },
+              onInvalidEvent: (message) => {
+                if (isCurrent())
+                  setState((current) => ({
+                    ...current,
+                    invalidEvents: [...current.invalidEvents, message].slice(-20),
+                  }));
+              },
+            }),
+          ),
+        {
+          onDone: (isCompleted) =>
+            setState((current) => ({
+              ...current,
+              phase: "finished",
+              problem: isCompleted ? null : "Stalwart's test ended before it completed.",
+            })),
+          onError: (error) =>
+            setState((current) => ({ ...current, phase: "finished", problem: problemText(error) })),
         },
       );
     },
-    [client, withReauthentication],
+    [client, withReauthentication, slot],
   );
 
   return { state, run, stop };

@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { Field } from "../../components/field";

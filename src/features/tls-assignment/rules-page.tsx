@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import "./rules.css";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";

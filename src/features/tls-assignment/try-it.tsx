@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from "react";
+import { Field } from "../../components/field";
+import { ruleInWords } from "../../stalwart/expression/rule-words";
 import { LAST_ERROR_KINDS } from "../../stalwart/expression/vocabulary";
 import type { TlsRules } from "../../stalwart/outbound-tls-rules";
-import { ruleInWords } from "./model/read-back";
 import { type TryAnswer, tryRules } from "./model/try-it";
 
 // The region "Try it": which rule fires for a recipient domain, an MX host, a retry number and
@@ -51,19 +52,21 @@ export function TryIt({
   const [mxHost, setMxHost] = useState("");
   const [retryNumber, setRetryNumber] = useState("0");
   const [lastError, setLastError] = useState("none");
+  const [retryError, setRetryError] = useState<string | null>(null);
   const [result, setResult] = useState<
     { answer: TryAnswer; rules: TlsRules } | "unwritable" | null
   >(null);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    // A retry number is what Stalwart counts: a whole number from 0 (the first attempt).
+    const retries = retryNumber.trim() === "" ? 0 : Number(retryNumber);
+    if (!Number.isSafeInteger(retries) || retries < 0) {
+      setRetryError("Enter a whole number of retries, 0 for the first attempt.");
+      return setResult(null);
+    }
+    setRetryError(null);
     if (!rules) return setResult("unwritable");
-    const retries = Number.parseInt(retryNumber, 10);
-    const input = {
-      recipientDomain,
-      mxHost,
-      retryNumber: Number.isFinite(retries) && retries > 0 ? retries : 0,
-      lastError,
-    };
+    const input = { recipientDomain, mxHost, retryNumber: retries, lastError };
     setResult({ answer: tryRules(rules, input, strategies), rules });
   };
   return (
@@ -73,52 +76,59 @@ export function TryIt({
         Which rule applies to a message, on the rules as shown above (saved or not). Leave the MX
         host empty for the choice made before any MX host is known, which steers MTA-STS.
       </p>
-      <form className="try-it-form" onSubmit={onSubmit}>
-        <div className="field">
-          <label htmlFor="try-domain">Recipient domain</label>
-          <input
-            id="try-domain"
-            autoComplete="off"
-            spellCheck={false}
-            value={recipientDomain}
-            onChange={(event) => setRecipientDomain(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="try-mx">MX host</label>
-          <input
-            id="try-mx"
-            autoComplete="off"
-            spellCheck={false}
-            value={mxHost}
-            onChange={(event) => setMxHost(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="try-retry">Retry number</label>
-          <input
-            id="try-retry"
-            type="number"
-            min={0}
-            step={1}
-            value={retryNumber}
-            onChange={(event) => setRetryNumber(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="try-error">Last error</label>
-          <select
-            id="try-error"
-            value={lastError}
-            onChange={(event) => setLastError(event.target.value)}
-          >
-            {["none", ...LAST_ERROR_KINDS].map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </div>
+      <form className="try-it-form" onSubmit={onSubmit} noValidate>
+        <Field label="Recipient domain">
+          {(control) => (
+            <input
+              {...control}
+              autoComplete="off"
+              spellCheck={false}
+              value={recipientDomain}
+              onChange={(event) => setRecipientDomain(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="MX host">
+          {(control) => (
+            <input
+              {...control}
+              autoComplete="off"
+              spellCheck={false}
+              value={mxHost}
+              onChange={(event) => setMxHost(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Retry number" error={retryError}>
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              min={0}
+              step={1}
+              value={retryNumber}
+              onChange={(event) => {
+                setRetryNumber(event.target.value);
+                setRetryError(null);
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Last error">
+          {(control) => (
+            <select
+              {...control}
+              value={lastError}
+              onChange={(event) => setLastError(event.target.value)}
+            >
+              {["none", ...LAST_ERROR_KINDS].map((kind) => (
+                <option key={kind} value={kind}>
+                  {kind}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="actions">
           <button type="submit" className="button">
             Try

@@ -13,6 +13,7 @@ import type {
   TlsaRecord,
 } from "./facts";
 import type { DeliveryStrategy, Outcome } from "./outcome";
+import { builtInStrategy, decideAsPicked, pickStrategies } from "./picks";
 import type { DecideOptions } from "./run";
 
 // One row per row of tables A-F of the shared delivery reference, and their interactions.
@@ -1269,5 +1270,95 @@ describe("table F and interactions: the route outcome", () => {
   test("hosts past maxMxHosts are noted, never tried", () => {
     const outcome = decideFor(DEFAULT, facts({ mx: mx([MX1], { cutHosts: ["mx3.example.com"] }) }));
     expect(outcome.notes.join(" ")).toMatch(/mx3\.example\.com/);
+  });
+});
+
+describe("as the rules pick (route-level S0 for MTA-STS, S per MX; shared delivery reference §1.2 steps 1 and 5)", () => {
+  const stored = [DEFAULT, INVALID_TLS, S({ name: "sts-required", mtaSts: "require" })];
+  const names = new Set(stored.map((s) => s.name));
+  const picksOf = (tls: unknown, f: DeliveryFacts) =>
+    pickStrategies({
+      tls,
+      recipient: f.target.domain,
+      mxHosts: f.mx?.hosts ?? [],
+      storedNames: names,
+    });
+  const DEFAULT_TLS = {
+    match: { "0": { if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" } },
+    else: "'default'",
+  };
+
+  test("the default rules: a bad certificate defers the first attempt; the TLS retry delivers without a check", () => {
+    const f = facts({ hosts: [host(MX1, {}, [address("192.0.2.1", badCert())])] });
+    const picks = picksOf(DEFAULT_TLS, f);
+    expect(decideAsPicked(picks.first, stored, f)).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "deferred" },
+    });
+    expect(decideAsPicked(picks.retry, stored, f)).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "tls-unchecked", host: MX1 },
+    });
+  });
+
+  test("a per-MX rule applies to its host only, and the route-level pick (mx empty) drives MTA-STS", () => {
+    const f = facts({
+      mx: mx([MX1, MX2]),
+      hosts: [
+        host(MX1, {}, [address("192.0.2.1", badCert())]),
+        host(MX2, {}, [address("192.0.2.2", badCert())]),
+      ],
+    });
+    // mx2 relaxed: the last MX decides, so the first attempt ends there without a check.
+    const perMx = picksOf(
+      { match: { "0": { if: `mx == '${MX2}'`, then: "'invalid-tls'" } }, else: "'default'" },
+      f,
+    );
+    expect(decideAsPicked(perMx.first, stored, f)).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "tls-unchecked", host: MX2 },
+    });
+    // A rule on the MX host never reaches the route-level pass: an MTA-STS requirement picked
+    // for mx1 does not make the missing policy fatal (the route pick is the else branch).
+    const stsOnMx = picksOf(
+      { match: { "0": { if: `mx == '${MX1}'`, then: "'sts-required'" } }, else: "'invalid-tls'" },
+      f,
+    );
+    expect(stsOnMx.first.route).toEqual({ kind: "strategy", name: "invalid-tls" });
+    const outcome = decideAsPicked(stsOnMx.first, stored, f);
+    expect(outcome).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "tls-unchecked", host: MX2 },
+    });
+    // Picked for every pass, the same requirement bounces at the route level.
+    const stsEverywhere = picksOf({ match: {}, else: "'sts-required'" }, f);
+    expect(decideAsPicked(stsEverywhere.first, stored, f)).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "bounced", host: null },
+    });
+  });
+
+  test("a name no strategy has delivers with Stalwart's built-in strategy; a lookup cannot be told here", () => {
+    const f = facts({ hosts: [host(MX1, {}, [address("192.0.2.1", badCert())])] });
+    // Built-in: all optional and certificates checked, so the bad certificate defers.
+    const gone = picksOf({ match: {}, else: "'deleted-one'" }, f);
+    expect(gone.first.route).toEqual({ kind: "built-in", name: "deleted-one" });
+    expect(decideAsPicked(gone.first, stored, f)).toMatchObject({
+      kind: "decided",
+      outcome: { kind: "deferred" },
+    });
+    expect(builtInStrategy("x")).toEqual({
+      name: "x",
+      ...TLS_STRATEGY_DEFAULTS,
+      description: undefined,
+    });
+    const lookup = picksOf(
+      {
+        match: { "0": { if: "is_local_domain(rcpt_domain)", then: "'invalid-tls'" } },
+        else: "'default'",
+      },
+      f,
+    );
+    expect(decideAsPicked(lookup.first, stored, f)).toMatchObject({ kind: "cannot-tell" });
   });
 });

@@ -1,5 +1,9 @@
+import { TLS_STRATEGY_DEFAULTS } from "../../jmap/protocol";
 import { compileExpression } from "../expression/compile";
 import { evaluateTls, tlsVariablesFor } from "../expression/evaluate";
+import { decide } from "./decide";
+import type { DeliveryFacts } from "./facts";
+import type { DeliveryStrategy, Outcome } from "./outcome";
 
 // Which TLS strategy the outbound strategy's `tls` expression picks for the tested domain, for
 // a first attempt and for a retry after a TLS error (shared delivery reference §1.2 steps 1
@@ -96,4 +100,56 @@ export function otherPicks(picks: AttemptPicks): StrategyPick[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Stalwart's built-in strategy for a name no stored strategy has: all optional, certificates
+ * checked, TLS handshake 3 min, MTA-STS lookup 5 min (shared delivery reference §2, mta.rs
+ * l.319-326).
+ */
+export function builtInStrategy(name: string): DeliveryStrategy {
+  const { allowInvalidCerts, dane, mtaSts, startTls, tlsTimeout, mtaStsTimeout } =
+    TLS_STRATEGY_DEFAULTS;
+  return { name, allowInvalidCerts, dane, mtaSts, startTls, tlsTimeout, mtaStsTimeout };
+}
+
+/** One attempt as the rules pick it: the outcome, or why the page cannot tell. */
+export type PickedOutcome =
+  | { kind: "decided"; outcome: Outcome }
+  | { kind: "cannot-tell"; reason: string };
+
+/**
+ * What delivery does in one attempt when the strategies are the ones the rules pick: S0 (the
+ * route-level pick, mx = "") for the MTA-STS fetch, and each MX host's own pick S for its
+ * DANE, STARTTLS, certificates and timeouts (shared delivery reference §1.2 steps 1 and 5;
+ * decide.ts). A name no stored strategy has is Stalwart's built-in strategy. `cannot-tell`
+ * when a pick needs the server, or an MX host has no pick yet (the MX lookup came after).
+ */
+export function decideAsPicked(
+  attempt: AttemptPicks,
+  stored: readonly DeliveryStrategy[],
+  facts: DeliveryFacts,
+): PickedOutcome {
+  const byName = new Map(stored.map((strategy) => [strategy.name, strategy]));
+  const strategyOf = (pick: StrategyPick): DeliveryStrategy | string =>
+    pick.kind === "cannot-tell"
+      ? pick.reason
+      : pick.kind === "strategy"
+        ? (byName.get(pick.name) ?? builtInStrategy(pick.name))
+        : builtInStrategy(pick.name);
+  const route = strategyOf(attempt.route);
+  if (typeof route === "string") return { kind: "cannot-tell", reason: route };
+  const hosts = new Map<string, DeliveryStrategy>();
+  for (const host of attempt.hosts) {
+    const strategy = strategyOf(host.pick);
+    if (typeof strategy === "string") return { kind: "cannot-tell", reason: strategy };
+    hosts.set(host.mx, strategy);
+  }
+  const missing = facts.mx?.hosts.find((host) => !hosts.has(host));
+  if (missing !== undefined)
+    return { kind: "cannot-tell", reason: `no strategy was picked for ${missing} yet` };
+  return {
+    kind: "decided",
+    outcome: decide({ routeStrategy: route, hostStrategy: (mx) => hosts.get(mx) ?? route }, facts),
+  };
 }

@@ -1,4 +1,4 @@
-import { literalName, quotedNames } from "../../../stalwart/outbound-strategy";
+import { literalName, quotedNames, usedByWords } from "../../../stalwart/outbound-strategy";
 import { namesToConfirm } from "../model/usage";
 import { expect, test } from "vitest";
 
@@ -20,9 +20,31 @@ test("a rule's value names a strategy only as one string literal, in either quot
     expect(literalName(value)).toBeNull();
 });
 
-test("the names of an expression's values, or null when one of them builds its name", () => {
-  expect(quotedNames(["'invalid-tls'", "'default'"])).toEqual(new Set(["invalid-tls", "default"]));
-  expect(quotedNames(["'invalid-tls'", "'tls-' + $1"])).toBeNull();
+test("the names of an expression's values with the rules giving them, or null when one of them builds its name", () => {
+  const rule = (then: string) => ({ if: "retry_num > 0", then });
+  expect(
+    quotedNames({ rules: [rule("'invalid-tls'"), rule("'relay'"), rule("'invalid-tls'")], else: "'default'" }),
+  ).toEqual(
+    new Map([
+      ["invalid-tls", { rules: [1, 3], otherwise: false }],
+      ["relay", { rules: [2], otherwise: false }],
+      ["default", { rules: [], otherwise: true }],
+    ]),
+  );
+  expect(quotedNames({ rules: [rule("'a'")], else: "'a'" })?.get("a")).toEqual({
+    rules: [1],
+    otherwise: true,
+  });
+  expect(quotedNames({ rules: [rule("'invalid-tls'")], else: "'tls-' + $1" })).toBeNull();
+});
+
+test("which rules use a strategy, in the words of the list's mark", () => {
+  expect(usedByWords({ rules: [2], otherwise: false })).toBe("rule 2");
+  expect(usedByWords({ rules: [1, 3], otherwise: false })).toBe("rules 1 and 3");
+  expect(usedByWords({ rules: [1, 2, 4], otherwise: false })).toBe("rules 1, 2, and 4");
+  expect(usedByWords({ rules: [], otherwise: true })).toBe("Otherwise");
+  expect(usedByWords({ rules: [1, 2], otherwise: true })).toBe("rules 1, 2, and Otherwise");
+  expect(usedByWords({ rules: [3], otherwise: true })).toBe("rule 3 and Otherwise");
 });
 
 test("deleting asks for the names of used strategies, and for something when use is not known", () => {
@@ -31,7 +53,11 @@ test("deleting asks for the names of used strategies, and for something when use
     ["a", "default"],
     ["b", "relay"],
   ]);
-  const usage = { isKnown: true as const, names: new Set(["default"]) };
+  const usage = {
+    isKnown: true as const,
+    names: new Map([["default", { rules: [], otherwise: true }]]),
+    tls: { rules: [], else: "'default'" },
+  };
   expect(namesToConfirm(two, usage)).toEqual(["default"]);
   expect(namesToConfirm(new Map([["b", "relay"]]), usage)).toEqual([]);
   expect(namesToConfirm(one, { isKnown: false, reason: "no permission" })).toEqual(["default"]);

@@ -1,14 +1,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { useLocation } from "wouter";
+import { Link, useLocation } from "wouter";
 import { describeError } from "../../../components/describe-error";
 import { Notice } from "../../../components/notice";
 import { isolatedText, QuotedName } from "../../../components/shown-text";
+import { UsedByRules } from "../../../components/used-by-rules";
 import { ViewHeader } from "../../../components/view-heading";
 import { TLS_STRATEGY_PERMISSIONS } from "../../../jmap/protocol";
 import { useUrlSearchParams } from "../../../navigation/url-search";
+import { RULES_PATH } from "../../../paths";
 import { useJmapClient } from "../../../session/auth";
 import { usePermissions } from "../../../session/permissions";
+import { outboundQueries } from "../../../stalwart/outbound-strategy";
 import {
   STRATEGY_DEFAULTS,
   type TlsStrategy,
@@ -42,6 +45,9 @@ export function TlsStrategyCreatePage() {
     staleTime: DETAIL_FRESH_MS,
   });
   const isSourceFresh = source.isFetchedAfterMount || !source.isFetching;
+  // Whether the TLS rules pick the original by name: a copy under a new name is picked by none
+  // of them, so duplicating to rename needs the rules changed too (said before the form).
+  const usage = useQuery({ ...outboundQueries.tlsUsage(client), enabled: fromId !== null });
   // The values to start from are taken once: a later read of the source (a refetch, an
   // error, its deletion) never replaces a form the admin is filling in (README, "Typed work is
   // never replaced").
@@ -161,6 +167,22 @@ export function TlsStrategyCreatePage() {
           "Create strategy"
         )}
       </ViewHeader>
+      {original && usage.data?.isKnown && usage.data.names.has(original.name) ? (
+        // A note, not a status: it says how things are, nothing happened.
+        <div className="notice notice-info" role="note">
+          <p>
+            The outbound strategy's TLS rules pick <QuotedName name={original.name} /> by name:
+          </p>
+          <UsedByRules usage={usage.data} name={original.name} />
+          <p>
+            The copy is picked by none of them until a rule names it. To move delivery to the copy
+            (say, to rename <QuotedName name={original.name} />
+            ), change those rules in <Link href={RULES_PATH}>Which strategy applies where</Link>{" "}
+            before deleting the original: deleted, it would leave them naming a strategy that is
+            gone, and delivery would fall back to Stalwart's built-in TLS defaults.
+          </p>
+        </div>
+      ) : null}
       {isRevoked ? (
         <Notice tone="error">
           Your account may no longer create TLS strategies (the “{TLS_STRATEGY_PERMISSIONS.create}”

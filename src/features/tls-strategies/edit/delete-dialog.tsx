@@ -4,6 +4,7 @@ import { describeError } from "../../../components/describe-error";
 import { TypeToConfirm } from "../../../components/field";
 import { QuotedName } from "../../../components/shown-text";
 import { isTypedName } from "../../../components/typed-name";
+import { UsedByRules } from "../../../components/used-by-rules";
 import { SetObjectError } from "../../../jmap/errors";
 import { TLS_STRATEGY_PERMISSIONS } from "../../../jmap/protocol";
 import { useJmapClient, useWithReauthentication } from "../../../session/auth";
@@ -75,11 +76,17 @@ export function DeleteDialog({
       }}
     >
       {isUsed ? (
-        <p className="finding finding-warning">
-          <strong>Warning: </strong>the outbound strategy picks <QuotedName name={strategy.name} />{" "}
-          by name. Once it is deleted, delivery that would use it silently falls back to Stalwart's
-          built-in TLS defaults, on every message it picks it for.
-        </p>
+        <div className="finding finding-warning">
+          <p>
+            <strong>Warning: </strong>the outbound strategy picks{" "}
+            <QuotedName name={strategy.name} /> by name, in these TLS rules:
+          </p>
+          <UsedByRules usage={usage} name={strategy.name} />
+          <p>
+            Once it is deleted, delivery that would use it silently falls back to Stalwart's
+            built-in TLS defaults, on every message those rules pick it for.
+          </p>
+        </div>
       ) : usage?.isKnown ? null : (
         <p className="finding finding-warning">
           <strong>Warning: </strong>whether the outbound strategy picks{" "}

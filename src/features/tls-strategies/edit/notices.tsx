@@ -1,6 +1,8 @@
 import { Link } from "wouter";
 import { QuotedName, ShownText } from "../../../components/shown-text";
+import { UsedByRules } from "../../../components/used-by-rules";
 import { ViewHeader } from "../../../components/view-heading";
+import { RULES_PATH } from "../../../paths";
 import type { TlsUsage } from "../../../stalwart/outbound-strategy";
 import { lastListPath } from "../data/last-list-view";
 
@@ -42,9 +44,13 @@ export function UsageNotice({ name, usage }: { name: string; usage: TlsUsage | u
   }
   if (!usage.names.has(name)) return null;
   return (
-    <p>
-      <span className="badge badge-used">Used by the outbound strategy</span> Delivery picks{" "}
-      <QuotedName name={name} /> by name in the outbound strategy's TLS rule.
-    </p>
+    <div className="usage-notice">
+      <p>
+        <span className="badge badge-used">Used by the outbound strategy</span> Delivery picks{" "}
+        <QuotedName name={name} /> by name in the outbound strategy's TLS rules (
+        <Link href={RULES_PATH}>Which strategy applies where</Link>):
+      </p>
+      <UsedByRules usage={usage} name={name} />
+    </div>
   );
 }

@@ -2,7 +2,8 @@ import * as z from "zod/mini";
 import { hiddenCharacters, mixedScripts } from "../../../components/shown-text";
 import { STRATEGY_DEFAULTS, tlsPolicySchema } from "../../../stalwart/tls-strategy";
 import type { StrategyValues, TlsStrategyFormInput } from "../model/changes";
-import { formatDuration, parseDuration } from "../model/duration";
+import { formatDuration } from "../model/duration";
+import { parseDuration } from "../model/parse-duration";
 
 const durationField = z.pipe(
   z.string(),

@@ -1,3 +1,4 @@
+import "../../../components/field.css";
 // Over 400 lines on purpose: one react-hook-form instance with its live checks (name,
 // security review, the destination test's finding) and the save wiring; cut further, the
 // form's state would have to travel between files through props.

@@ -3,8 +3,9 @@ import { Field } from "../../../components/field";
 import { TLS_POLICIES } from "../../../jmap/protocol";
 import { STRATEGY_DEFAULTS } from "../../../stalwart/tls-strategy";
 import { displayValue, type TlsStrategyFormInput } from "../model/changes";
-import { describeDuration, formatDuration, parseDuration } from "../model/duration";
+import { formatDuration } from "../model/duration";
 import { FIELDS, POLICY_LABELS } from "../model/fields";
+import { describeDuration, parseDuration } from "../model/parse-duration";
 import type { Finding } from "../model/security-rules";
 import { FindingNotes, findingIds } from "./security-review";
 

@@ -1,3 +1,4 @@
+import "../../../components/field.css";
 import { useQueryClient } from "@tanstack/react-query";
 import { type Dispatch, type SetStateAction, useState } from "react";
 import { ConfirmDialog } from "../../../components/confirm-dialog";

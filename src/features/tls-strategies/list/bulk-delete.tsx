@@ -7,6 +7,7 @@ import { useId } from "react";
 import { TypeToConfirm } from "../../../components/field";
 import { Notice } from "../../../components/notice";
 import { QuotedName, ShownText } from "../../../components/shown-text";
+import { UsedByRules } from "../../../components/used-by-rules";
 
 import { numbers, strategies } from "../model/counts";
 
@@ -70,18 +71,30 @@ export function BulkDeleteBody({
         ))}
       </ul>
       {used.length > 0 ? (
-        <p className="finding finding-warning">
-          <strong>Warning: </strong>the outbound strategy picks{" "}
-          {used.map((name, index) => (
-            <span key={name}>
-              {index > 0 ? ", " : ""}
-              <QuotedName name={name} />
-            </span>
-          ))}{" "}
-          by name. Once deleted, delivery that would use {used.length === 1 ? "it" : "them"}{" "}
-          silently falls back to Stalwart's built-in TLS defaults, on every message it picks{" "}
-          {used.length === 1 ? "it" : "them"} for.
-        </p>
+        <div className="finding finding-warning">
+          <p>
+            <strong>Warning: </strong>the outbound strategy picks{" "}
+            {used.map((name, index) => (
+              <span key={name}>
+                {index > 0 ? ", " : ""}
+                <QuotedName name={name} />
+              </span>
+            ))}{" "}
+            by name. Once deleted, delivery that would use {used.length === 1 ? "it" : "them"}{" "}
+            silently falls back to Stalwart's built-in TLS defaults, on every message these TLS
+            rules pick {used.length === 1 ? "it" : "them"} for:
+          </p>
+          {used.map((name) => (
+            <div key={name}>
+              {used.length > 1 ? (
+                <p>
+                  <QuotedName name={name} />:
+                </p>
+              ) : null}
+              <UsedByRules usage={usage} name={name} />
+            </div>
+          ))}
+        </div>
       ) : null}
       {usage?.isKnown ? null : (
         <p className="finding finding-warning">

@@ -288,7 +288,7 @@ function StrategyList() {
                     isSelected={selected.has(strategy.id)}
                     onToggle={permissions.canDestroy ? () => toggle(strategy) : null}
                     canDuplicate={permissions.canCreate}
-                    isUsed={usage?.isKnown === true && usage.names.has(strategy.name)}
+                    usedBy={usage?.isKnown ? usage.names.get(strategy.name) : undefined}
                     isNotApplied={notApplied.has(strategy.id)}
                     lookalikes={lookalikes?.get(strategy.id)}
                     onRehearse={rehearsal.rehearse}

@@ -4,6 +4,7 @@ import { revealHidden, shownText } from "../../../components/shown-text";
 import { followInAppLink } from "../../../navigation/in-app-link";
 import { duplicatePath, editPath } from "../../../paths";
 import { useJmapClient } from "../../../session/auth";
+import { type UsedBy, usedByWords } from "../../../stalwart/outbound-strategy";
 import {
   STRATEGY_DEFAULTS,
   type TlsStrategy,
@@ -42,7 +43,7 @@ export function StrategyRow({
   isSelected,
   onToggle,
   canDuplicate,
-  isUsed,
+  usedBy,
   isNotApplied,
   lookalikes,
   onRehearse,
@@ -52,7 +53,8 @@ export function StrategyRow({
   /** null without the permission to delete. */
   onToggle: (() => void) | null;
   canDuplicate: boolean;
-  isUsed: boolean;
+  /** The outbound strategy's `tls` rules that name it, when known. */
+  usedBy: UsedBy | undefined;
   isNotApplied: boolean;
   /** The names of other stored strategies that look like this one's. */
   lookalikes: string[] | undefined;
@@ -150,7 +152,7 @@ export function StrategyRow({
         )}
         {strategyMarks({
           differences: [...differs].map((key) => FIELDS[key].label),
-          isUsed,
+          usedBy,
           isNotApplied,
         })}
       </th>
@@ -216,21 +218,25 @@ function lookalikeMark(lookalikes: string[] | undefined) {
 
 function strategyMarks({
   differences,
-  isUsed,
+  usedBy,
   isNotApplied,
 }: {
   differences: string[];
-  isUsed: boolean;
+  usedBy: UsedBy | undefined;
   isNotApplied: boolean;
 }) {
-  if (!isUsed && !isNotApplied && differences.length === 0) return null;
+  if (!usedBy && !isNotApplied && differences.length === 0) return null;
   const differ = `Differs from defaults: ${differences.join(", ")}`;
   return (
     <span className="marks">
       {isNotApplied ? <span className="mark mark-pending">Not applied yet</span> : null}
-      {isUsed ? (
-        <span className="mark mark-used" title="Used by the outbound strategy">
-          Used<span className="visually-hidden"> by the outbound strategy</span>
+      {usedBy ? (
+        <span
+          className="mark mark-used"
+          title="Picked by name in the outbound strategy's TLS rules"
+        >
+          Used by <span className="visually-hidden">the outbound strategy's </span>
+          {usedByWords(usedBy)}
         </span>
       ) : null}
       {differences.length > 0 ? (

@@ -1,8 +1,9 @@
 import { revealHidden } from "../../../components/shown-text";
 import type { TlsPolicy } from "../../../jmap/protocol";
 import type { TlsStrategy, TlsStrategyProperty } from "../../../stalwart/tls-strategy";
-import { formatDuration, parseDuration } from "./duration";
+import { formatDuration } from "./duration";
 import { FIELDS, POLICY_LABELS } from "./fields";
+import { parseDuration } from "./parse-duration";
 
 /**
  * The strategy as its form holds it: every value as typed (durations as text, the

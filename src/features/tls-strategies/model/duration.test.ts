@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { describeDuration, formatDuration, parseDuration } from "./duration";
+import { formatDuration } from "./duration";
+import { describeDuration, parseDuration } from "./parse-duration";
 
 describe("parseDuration", () => {
   test.each([
