@@ -104,7 +104,7 @@ test("the list, the form, Delete and Duplicate name the rule that picks a strate
   await page.getByRole("button", { name: "Delete selected (2)" }).click();
   const bulk = page.getByRole("dialog");
   await expect(bulk).toContainText(`Rule 1: Mail to partner.example uses ${named.relaxed}`);
-  await expect(bulk).toContainText("Otherwise (every message no rule above picks for)");
+  await expect(bulk).toContainText("Otherwise (mail no numbered rule applies to)");
 });
 
 test("the destination test reads the outcome under the strategies the rules pick first", {

@@ -304,7 +304,7 @@ test("two admins at once: a save re-reads, and a clash shows both rule lists", {
     "Otherwise: uses default",
   );
   await expect(dialog.getByRole("region", { name: "Yours" })).toContainText(
-    "1. Any mail, after a failure of kind tls with retry count over 0, uses invalid-tls",
+    "1. Any mail, on a retry after a tls failure, uses invalid-tls",
   );
   expect((await storedRules()).rules).toEqual([]);
   await dialog.getByRole("button", { name: "Save mine instead" }).click();

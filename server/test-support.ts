@@ -54,15 +54,16 @@ export async function testServer(users: UserDeclaration[] = [], dataDir: string 
  * test): serves `app` on a free port of 127.0.0.1 and a silent SMTP host on
  * `host.address:host.port`, sends `GET path` with `headers`, and, once the test has connected
  * to that host, drops the request. Resolves with the ms from the drop to the host's socket
- * closing (Infinity when it never closed within 2 s), after `whileServing(port)` ran against
- * the same server. Rejects when the test never connected within 5 s. Closes everything.
+ * closing (Infinity when it never closed within 2 s) and how many of the host's sockets
+ * closed, after `whileServing(port)` ran against the same server. Rejects when no answer
+ * came, or the test never connected, within 5 s. Closes everything.
  */
 export async function afterTheClientGoesAway(
   app: Hono,
   host: { address: string; port: number },
   request: { path: string; headers?: Record<string, string> },
   whileServing: (port: number) => Promise<void> = async () => {},
-): Promise<number> {
+): Promise<{ msToClose: number; closed: number }> {
   const connections: Socket[] = [];
   const closed: number[] = [];
   const smtp = createNetServer((socket) => {
@@ -76,6 +77,12 @@ export async function afterTheClientGoesAway(
   const { port } = server.address() as AddressInfo;
   try {
     const gone = await new Promise<number>((resolve, reject) => {
+      let wait: ReturnType<typeof setInterval> | undefined;
+      const limit = setTimeout(() => {
+        clearInterval(wait);
+        req.destroy();
+        reject(new Error("the test never connected"));
+      }, 5_000);
       const req = httpRequest({
         host: "127.0.0.1",
         port,
@@ -85,17 +92,14 @@ export async function afterTheClientGoesAway(
       req.on("error", () => {});
       req.on("response", (res) => {
         res.on("data", () => {});
-        const wait = setInterval(() => {
+        wait = setInterval(() => {
           if (connections.length === 0) return;
           clearInterval(wait);
+          clearTimeout(limit);
           res.destroy();
           req.destroy();
           resolve(performance.now());
         }, 10);
-        setTimeout(() => {
-          clearInterval(wait);
-          reject(new Error("the test never connected"));
-        }, 5_000);
       });
       req.end();
     });
@@ -103,7 +107,7 @@ export async function afterTheClientGoesAway(
     while (closed.length === 0 && performance.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
     await whileServing(port);
-    return (closed[0] ?? Number.POSITIVE_INFINITY) - gone;
+    return { msToClose: (closed[0] ?? Number.POSITIVE_INFINITY) - gone, closed: closed.length };
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

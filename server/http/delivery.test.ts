@@ -245,7 +245,7 @@ describe("at most a few at once", () => {
 describe("the client going away", () => {
   test("closes the probe's sockets and frees its slot", async () => {
     const app = appWith({ maxPerUser: 1 }, PATIENT);
-    const msToClose = await afterTheClientGoesAway(
+    const { msToClose, closed } = await afterTheClientGoesAway(
       app,
       { address: WATCHED_ADDRESS, port: world.smtpPort },
       { path: `${PROBE_PATH}?target=watched.test&timeout=30`, headers: { Authorization: TESTER } },
@@ -262,6 +262,7 @@ describe("the client going away", () => {
           .toBe(200);
       },
     );
+    expect(closed).toBe(1);
     expect(msToClose).toBeLessThan(500);
   });
 });

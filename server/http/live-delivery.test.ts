@@ -183,11 +183,12 @@ describe("bounds", () => {
 
   test("the client going away closes the test's sockets at once", async () => {
     const granted = await token();
-    const msToClose = await afterTheClientGoesAway(
+    const { msToClose, closed } = await afterTheClientGoesAway(
       app,
       { address: WATCHED_ADDRESS, port: world.smtpPort },
       { path: `/api/live/delivery/watched.test?token=${granted}&timeout=30` },
     );
+    expect(closed).toBe(1);
     expect(msToClose).toBeLessThan(500);
   });
 });

@@ -2,7 +2,6 @@ import { queryOptions } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import type { JmapClient } from "../jmap/client";
 import { MethodError } from "../jmap/errors";
-import type { TlsRules } from "./outbound-tls-rules";
 
 // x:MtaOutboundStrategy, the singleton whose `tls` expression picks a TLS strategy by name
 // for each delivery (shared wire reference §10): as the page reads it.
@@ -21,6 +20,12 @@ const outboundSchema = z.looseObject({
   list: z.array(z.looseObject({ id: z.string(), tls: z.optional(expressionSchema) })),
 });
 
+/** The `tls` expression in evaluation order: its rules sorted by numeric key, then `else`. */
+export interface TlsRules {
+  rules: { if: string; then: string }[];
+  else: string;
+}
+
 /** Which of the `tls` rules name a strategy: rule numbers (1 = tried first) and Otherwise. */
 export interface UsedBy {
   rules: number[];
@@ -38,12 +43,24 @@ export type TlsUsage =
   | { isKnown: false; reason: string };
 
 /** "rule 2", "rules 1 and 3", "Otherwise", "rules 1, 2, and Otherwise": for "Used by …". */
+let listFormat: Intl.ListFormat | undefined;
 export function usedByWords({ rules, otherwise }: UsedBy): string {
-  const listed = new Intl.ListFormat("en").format([
-    ...rules.map(String),
-    ...(otherwise ? ["Otherwise"] : []),
-  ]);
+  // One formatter for the page: building one costs more than the list's rows render.
+  listFormat ??= new Intl.ListFormat("en");
+  const listed = listFormat.format([...rules.map(String), ...(otherwise ? ["Otherwise"] : [])]);
   return rules.length ? `rule${rules.length > 1 ? "s" : ""} ${listed}` : listed;
+}
+
+/**
+ * The rules of an expression's `match` in the order delivery tries them: by numeric key ("9"
+ * before "10"; shared expressions reference §1.1), as `{ if, then }`.
+ */
+export function rulesInKeyOrder(
+  match: Record<string, { if: string; then: string }>,
+): { if: string; then: string }[] {
+  return Object.entries(match)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, rule]) => ({ if: rule.if, then: rule.then }));
 }
 
 const ESCAPED: Record<string, string> = { n: "\n", r: "\r", t: "\t" };
@@ -102,9 +119,7 @@ export const outboundQueries = {
             return { isKnown: false, reason: "The server did not send the outbound strategy." };
           // Delivery picks the strategy a value names; conditions (`if`) are not names. The rules
           // in the order it tries them: numeric key order (shared expressions reference §1.1).
-          const rules = Object.entries(tls.match)
-            .sort(([a], [b]) => Number(a) - Number(b))
-            .map(([, rule]) => ({ if: rule.if, then: rule.then }));
+          const rules = rulesInKeyOrder(tls.match);
           const names = quotedNames({ rules, else: tls.else });
           if (!names)
             return {

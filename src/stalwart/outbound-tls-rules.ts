@@ -4,6 +4,7 @@ import type { JmapClient } from "../jmap/client";
 import { MethodError, TransportError } from "../jmap/errors";
 import type { SetError } from "../jmap/protocol";
 import type { MethodResponses } from "../jmap/wire";
+import { rulesInKeyOrder, type TlsRules } from "./outbound-strategy";
 import { type ReloadOutcome, readReloadOutcome, reloadSettingsCall } from "./reload-settings";
 
 // x:MtaOutboundStrategy's whole `tls` expression, read and written by the rules view
@@ -12,11 +13,7 @@ import { type ReloadOutcome, readReloadOutcome, reloadSettingsCall } from "./rel
 // download, and a module of it shares all its code with every chunk importing it, so this
 // loads only with the rules view.
 
-/** The `tls` expression in evaluation order: its rules sorted by numeric key, then `else`. */
-export interface TlsRules {
-  rules: { if: string; then: string }[];
-  else: string;
-}
+export type { TlsRules };
 
 const ruleSchema = z.object({ if: z.string(), then: z.string() });
 const tlsSchema = z.looseObject({
@@ -45,11 +42,7 @@ const rulesGetCall = () => ({
 function readTlsRules(responses: MethodResponses): TlsRules {
   const tls = responses.get(RULES_GET, rulesGetSchema).list[0]?.tls;
   if (!tls) throw new TransportError("The server did not send the outbound strategy's rules.");
-  const rules = Object.entries(tls.match ?? {})
-    .map(([key, rule]) => ({ key: Number(key), rule: { if: rule.if, then: rule.then } }))
-    .sort((a, b) => a.key - b.key)
-    .map(({ rule }) => rule);
-  return { rules, else: tls.else };
+  return { rules: rulesInKeyOrder(tls.match ?? {}), else: tls.else };
 }
 
 /** The whole `tls` expression as stored now. Rejects like client.call and readTlsRules. */

@@ -19,7 +19,6 @@ const DNSSEC_WORDS: Record<DnssecStatus, string> = {
   bogus: "DNSSEC: bogus",
 };
 
-/** When and where the facts were collected, from the `start` frame. */
 /**
  * The collection time in the admin's locale. One formatter for the page: `toLocaleString`
  * builds a new one on every call, a few ms each, and the view renders on every frame.
@@ -38,6 +37,7 @@ const formatCollectedAt = (date: Date) => {
   return collectedAtFormat.format(date);
 };
 
+/** When and where the facts were collected, from the `start` frame. */
 function Provenance({ facts }: { facts: DeliveryFacts }) {
   const { source } = facts;
   const when = new Date(facts.collectedAt);

@@ -136,11 +136,6 @@ export function OutcomeTable({
         </table>
       </div>
       {pickState.kind === "known" ? <OtherPicks picks={pickState.picks} /> : null}
-      {pickState.kind === "unknown" ? (
-        <p className="muted">
-          Which strategy delivery uses: cannot tell here ({pickState.reason}).
-        </p>
-      ) : null}
       {notes.length > 0 ? (
         <ul className="outcome-notes">
           {notes.map((note) => (

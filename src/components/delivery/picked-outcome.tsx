@@ -70,7 +70,9 @@ export function PickedOutcome({
         STARTTLS and certificate checks.
       </p>
       {pickState.kind === "unknown" ? (
-        <p>Cannot tell here which strategies the rules pick: {pickState.reason}.</p>
+        <p>
+          Cannot tell here which strategies the rules pick: {pickState.reason.replace(/\.$/, "")}.
+        </p>
       ) : (
         <div className="table-scroll">
           <table className="outcome-table" aria-labelledby={headingId}>

@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import { Link } from "wouter";
 import { CREATE_PATH } from "../../paths";
 import type { RowFinding } from "./model/findings";

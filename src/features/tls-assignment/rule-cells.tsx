@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import type { ReactNode } from "react";
 import { LAST_ERROR_KINDS } from "../../stalwart/expression/vocabulary";
 import type { Destination, RuleDraft, TableDraft, WhenChoice } from "./model/drafts";

@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import type { RuleDraft } from "./model/drafts";
 import type { RowFinding } from "./model/findings";
 import { RowFindings } from "./row-findings";

@@ -1,3 +1,4 @@
+import "../../components/field.css";
 import type { OtherwiseDraft, RuleDraft } from "./model/drafts";
 import type { DraftFindings } from "./model/findings";
 import { RowFindings } from "./row-findings";

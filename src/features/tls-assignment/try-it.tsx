@@ -59,8 +59,9 @@ export function TryIt({
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     // A retry number is what Stalwart counts: a whole number from 0 (the first attempt).
-    const retries = retryNumber.trim() === "" ? 0 : Number(retryNumber);
-    if (!Number.isSafeInteger(retries) || retries < 0) {
+    const text = retryNumber.trim();
+    const retries = text === "" ? 0 : /^\d{1,9}$/.test(text) ? Number(text) : -1;
+    if (retries < 0) {
       setRetryError("Enter a whole number of retries, 0 for the first attempt.");
       return setResult(null);
     }
@@ -103,9 +104,8 @@ export function TryIt({
           {(control) => (
             <input
               {...control}
-              type="number"
-              min={0}
-              step={1}
+              inputMode="numeric"
+              autoComplete="off"
               value={retryNumber}
               onChange={(event) => {
                 setRetryNumber(event.target.value);

@@ -1347,10 +1347,26 @@ describe("as the rules pick (route-level S0 for MTA-STS, S per MX; shared delive
       kind: "decided",
       outcome: { kind: "deferred" },
     });
+    // mta.rs l.319-326: all optional, certificates checked, 3 min handshake, 5 min MTA-STS.
     expect(builtInStrategy("x")).toEqual({
       name: "x",
-      ...TLS_STRATEGY_DEFAULTS,
-      description: undefined,
+      allowInvalidCerts: false,
+      dane: "optional",
+      mtaSts: "optional",
+      startTls: "optional",
+      tlsTimeout: 180_000,
+      mtaStsTimeout: 300_000,
+    });
+    // Picks made before the MX answer came in cover no host: nothing is claimed for it.
+    const early = pickStrategies({
+      tls: DEFAULT_TLS,
+      recipient: f.target.domain,
+      mxHosts: [],
+      storedNames: names,
+    });
+    expect(decideAsPicked(early.first, stored, f)).toEqual({
+      kind: "cannot-tell",
+      reason: `the rules were not evaluated for MX host ${MX1}`,
     });
     const lookup = picksOf(
       {

@@ -1,4 +1,3 @@
-import { TLS_STRATEGY_DEFAULTS } from "../../jmap/protocol";
 import { compileExpression } from "../expression/compile";
 import { evaluateTls, tlsVariablesFor } from "../expression/evaluate";
 import { decide } from "./decide";
@@ -108,9 +107,15 @@ export function otherPicks(picks: AttemptPicks): StrategyPick[] {
  * l.319-326).
  */
 export function builtInStrategy(name: string): DeliveryStrategy {
-  const { allowInvalidCerts, dane, mtaSts, startTls, tlsTimeout, mtaStsTimeout } =
-    TLS_STRATEGY_DEFAULTS;
-  return { name, allowInvalidCerts, dane, mtaSts, startTls, tlsTimeout, mtaStsTimeout };
+  return {
+    name,
+    allowInvalidCerts: false,
+    dane: "optional",
+    mtaSts: "optional",
+    startTls: "optional",
+    tlsTimeout: 180_000,
+    mtaStsTimeout: 300_000,
+  };
 }
 
 /** One attempt as the rules pick it: the outcome, or why the page cannot tell. */
@@ -147,7 +152,7 @@ export function decideAsPicked(
   }
   const missing = facts.mx?.hosts.find((host) => !hosts.has(host));
   if (missing !== undefined)
-    return { kind: "cannot-tell", reason: `no strategy was picked for ${missing} yet` };
+    return { kind: "cannot-tell", reason: `the rules were not evaluated for MX host ${missing}` };
   return {
     kind: "decided",
     outcome: decide({ routeStrategy: route, hostStrategy: (mx) => hosts.get(mx) ?? route }, facts),

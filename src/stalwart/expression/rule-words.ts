@@ -30,10 +30,12 @@ function destinationWords(row: Row): string {
 export function ruleInWords(rule: { if: string; then: string }): string {
   const row = recognise(rule.if, rule.then);
   if (!row) return `If ${rule.if} then ${rule.then}`;
+  // retry_num > K: the (K + 1)th retry and later; K = 0 is every retry.
+  const retries = (k: number) => (k === 0 ? "on a retry" : `from retry ${k + 1} on`);
   const when = row.when
     ? row.when.kind === "failure"
-      ? `, after a failure of kind ${row.when.error} with retry count over ${row.when.retriesAbove},`
-      : `, after any failure with retry count over ${row.when.retriesAbove},`
+      ? `, ${retries(row.when.retriesAbove)} after a ${row.when.error} failure,`
+      : `, ${retries(row.when.retriesAbove)},`
     : "";
   return `${destinationWords(row)}${when} uses ${row.strategy}`;
 }
@@ -52,6 +54,6 @@ export function usedByInWords(
       const rule = tls.rules[n - 1];
       return rule ? `Rule ${n}: ${ruleInWords(rule)}` : `Rule ${n}`;
     }),
-    ...(usedBy.otherwise ? ["Otherwise (every message no rule above picks for)"] : []),
+    ...(usedBy.otherwise ? ["Otherwise (mail no numbered rule applies to)"] : []),
   ];
 }

@@ -24,7 +24,7 @@ describe("read-back comparison", () => {
       rulesInWords({ rules: [...TLS.rules, { if: "true", then: "'x'" }], else: "'default'" }),
     ).toEqual([
       "1. Mail to partner.example uses relaxed",
-      "2. Any mail, after a failure of kind tls with retry count over 0, uses invalid-tls",
+      "2. Any mail, on a retry after a tls failure, uses invalid-tls",
       "3. Mail through MX host mx.secure.example uses gone",
       "4. If true then 'x'",
       "Otherwise: uses default",

@@ -1,4 +1,9 @@
-import { literalName, quotedNames, usedByWords } from "../../../stalwart/outbound-strategy";
+import {
+  literalName,
+  quotedNames,
+  rulesInKeyOrder,
+  usedByWords,
+} from "../../../stalwart/outbound-strategy";
 import { namesToConfirm } from "../model/usage";
 import { expect, test } from "vitest";
 
@@ -36,6 +41,15 @@ test("the names of an expression's values with the rules giving them, or null wh
     otherwise: true,
   });
   expect(quotedNames({ rules: [rule("'invalid-tls'")], else: "'tls-' + $1" })).toBeNull();
+});
+
+test("rules are numbered in the order delivery tries them: numeric key order, 9 before 10", () => {
+  const rule = (n: number) => ({ if: `retry_num > ${n}`, then: `'s${n}'` });
+  expect(rulesInKeyOrder({ "10": rule(10), "9": rule(9), "0": rule(0) })).toEqual([
+    rule(0),
+    rule(9),
+    rule(10),
+  ]);
 });
 
 test("which rules use a strategy, in the words of the list's mark", () => {

@@ -3,7 +3,7 @@ import { QuotedName, ShownText } from "../../../components/shown-text";
 import { UsedByRules } from "../../../components/used-by-rules";
 import { ViewHeader } from "../../../components/view-heading";
 import { RULES_PATH } from "../../../paths";
-import type { TlsUsage } from "../../../stalwart/outbound-strategy";
+import { type TlsUsage, usedByWords } from "../../../stalwart/outbound-strategy";
 import { lastListPath } from "../data/last-list-view";
 
 /**
@@ -42,12 +42,15 @@ export function UsageNotice({ name, usage }: { name: string; usage: TlsUsage | u
       </p>
     );
   }
-  if (!usage.names.has(name)) return null;
+  const usedBy = usage.names.get(name);
+  if (!usedBy) return null;
   return (
     <div className="usage-notice">
       <p>
-        <span className="badge badge-used">Used by the outbound strategy</span> Delivery picks{" "}
-        <QuotedName name={name} /> by name in the outbound strategy's TLS rules (
+        <span className="badge badge-used">
+          Used by the outbound strategy's {usedByWords(usedBy)}
+        </span>{" "}
+        Delivery picks <QuotedName name={name} /> by name in the outbound strategy's TLS rules (
         <Link href={RULES_PATH}>Which strategy applies where</Link>):
       </p>
       <UsedByRules usage={usage} name={name} />
