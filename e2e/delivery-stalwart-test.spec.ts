@@ -1,7 +1,6 @@
 import type { Page } from "@playwright/test";
-import { TEST_PATH } from "../src/paths";
-import { expect, expectNoAxeViolations, signIn, test } from "./fixtures/page";
-import { runTest, worldForThisFile } from "./fixtures/world";
+import { checkAndPhotograph, expect, expectNoAxeViolations, test } from "./fixtures/page";
+import { openTestView, runTest, worldForThisFile } from "./fixtures/world";
 
 // "Stalwart's own test" beside the page's prediction (README "Testing a destination",
 // destination"): after the page's own test the admin opts in, the embedded server answers
@@ -10,14 +9,6 @@ import { runTest, worldForThisFile } from "./fixtures/world";
 // the page in Chromium, role and label locators only.
 
 const { server } = worldForThisFile({ label: "stalwart-test" });
-
-/** Signs in on the list and follows its link to the view. */
-async function openView(page: Page) {
-  await signIn(page, server);
-  await page.getByRole("link", { name: "Test a destination", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Test a destination" })).toBeVisible();
-  expect(new URL(page.url()).pathname).toBe(TEST_PATH);
-}
 
 const region = (page: Page) => page.getByRole("region", { name: "Stalwart's own test" });
 
@@ -45,7 +36,7 @@ test.describe("Stalwart's own test beside the prediction", { tag: "@embedded" },
     page,
   }) => {
     const live = countLiveTests(page);
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "dane.test");
     const stalwart = region(page);
     // The admin opts in: nothing ran yet, and the button says what it changes.
@@ -83,7 +74,7 @@ test.describe("Stalwart's own test beside the prediction", { tag: "@embedded" },
   test("a host verified by PKI: the two agree, and Stalwart's test ends at that host", async ({
     page,
   }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "pki.test");
     const stalwart = await runStalwartTest(page);
     await expect(stalwart).toContainText("STARTTLS and TLS succeeded, certificate verified by PKI");
@@ -97,7 +88,7 @@ test.describe("Stalwart's own test beside the prediction", { tag: "@embedded" },
   test("an MX the MTA-STS policy does not list: Stalwart's test skips it, as the prediction bounces", async ({
     page,
   }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "enforce.test");
     const stalwart = await runStalwartTest(page);
     await expect(stalwart).toContainText("mode enforce");
@@ -110,19 +101,12 @@ test.describe("Stalwart's own test beside the prediction", { tag: "@embedded" },
   }) => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.emulateMedia({ colorScheme: "dark" });
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "dane.test");
     const stalwart = await runStalwartTest(page);
     await expect(
       stalwart.getByRole("list", { name: "Where the two tests disagree" }),
     ).toBeVisible();
-    expect(
-      await page.evaluate(
-        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
-      ),
-      "no sideways scroll",
-    ).toBe(true);
-    await expectNoAxeViolations(page);
-    await stalwart.screenshot({ path: "test-results/screenshots/stalwart-test-360-dark.png" });
+    await checkAndPhotograph(page, "stalwart-test", 360, "dark");
   });
 });

@@ -1,13 +1,13 @@
-import { copyFile, mkdir } from "node:fs/promises";
 import { LIST_PATH, TEST_PATH, testPath } from "../src/paths";
 import { PROBE_PATH } from "../src/stalwart/delivery/frames";
 import { createThroughApi } from "./fixtures/api";
-import { expect, expectNoAxeViolations, signIn, test } from "./fixtures/page";
+import { checkAndPhotograph, expect, signIn, test } from "./fixtures/page";
 import {
   ANY_OUTCOME,
   countProbes,
   expectFinished,
   OUTCOMES,
+  openTestView,
   outcomeOf,
   outcomeTable,
   runTest,
@@ -23,7 +23,6 @@ import {
 // light and dark, into test-results/screenshots/ (git-ignored), as e2e/layout.spec.ts does.
 
 const { server, world } = worldForThisFile();
-const SHOTS = "test-results/screenshots";
 
 /** This file's strategies, by what they require (names known once the first hook ran). */
 const named = { daneRequired: "", stsRequired: "", starttlsRequired: "", noStarttls: "" };
@@ -38,20 +37,12 @@ test.beforeAll(async () => {
   await createThroughApi(server, { name: named.noStarttls, startTls: "disable" });
 });
 
-/** Signs in on the list and follows its link to the view. */
-async function openView(page: Parameters<typeof signIn>[0]) {
-  await signIn(page, server);
-  await page.getByRole("link", { name: "Test a destination", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Test a destination" })).toBeVisible();
-  expect(new URL(page.url()).pathname).toBe(TEST_PATH);
-}
-
 test.describe("the view", { tag: "@embedded" }, () => {
   test("verified TLS by PKI: every strategy has a row, the MX and the way it was checked", async ({
     page,
   }) => {
     const probes = countProbes(page);
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "pki.test");
     const table = outcomeTable(page);
     for (const name of ["default", "invalid-tls", ...Object.values(named)])
@@ -72,7 +63,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   test("verified by DANE: a self-signed certificate PKI refuses, matched by TLSA 3 1 1", async ({
     page,
   }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "dane.test");
     await expect(page.getByText("This server's resolver validates DNSSEC")).toBeVisible();
     await expect(outcomeOf(page, "default")).toContainText(OUTCOMES.verified);
@@ -85,7 +76,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   test("plaintext when STARTTLS is not offered; bounced where STARTTLS is required", async ({
     page,
   }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "plain.test");
     await expect(outcomeOf(page, "default")).toContainText(OUTCOMES.plaintext);
     await expect(outcomeOf(page, named.starttlsRequired)).toContainText(OUTCOMES.bounced);
@@ -95,7 +86,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   });
 
   test("a bad certificate defers; allowing invalid certificates rescues it", async ({ page }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "badcert.test");
     await expect(outcomeOf(page, "default")).toContainText(OUTCOMES.deferred);
     await expect(outcomeOf(page, "default")).toContainText("invalid peer certificate");
@@ -105,7 +96,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   test("an MTA-STS enforce policy that does not cover the MX bounces, whatever the strategy", async ({
     page,
   }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "enforce.test");
     for (const name of ["default", "invalid-tls"]) {
       await expect(outcomeOf(page, name)).toContainText(OUTCOMES.bounced);
@@ -116,7 +107,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   });
 
   test("MTA-STS required without a policy bounces; optional delivers", async ({ page }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "nosts.test");
     await expect(outcomeOf(page, named.stsRequired)).toContainText(OUTCOMES.bounced);
     await expect(outcomeOf(page, named.stsRequired)).toContainText("Record not found: NXDomain");
@@ -124,7 +115,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   });
 
   test("DANE required without DNSSEC bounces; optional delivers by PKI", async ({ page }) => {
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "nodnssec.test");
     await expect(outcomeOf(page, named.daneRequired)).toContainText(OUTCOMES.bounced);
     await expect(outcomeOf(page, named.daneRequired)).toContainText("No TLSA DNSSEC records found");
@@ -135,7 +126,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
     page,
   }) => {
     const probes = countProbes(page);
-    await openView(page);
+    await openTestView(page, server);
     const before = world().dnsQueries();
     const field = page.getByLabel("Recipient domain or address", { exact: true });
     for (const [target, message] of [
@@ -165,7 +156,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
   });
 
   test("Stop ends a test that hangs, and claims no outcome", async ({ page }) => {
-    await openView(page);
+    await openTestView(page, server);
     // mx.silent.test accepts the connection and never greets.
     await page.getByLabel("Recipient domain or address", { exact: true }).fill("silent.test");
     await page.getByRole("button", { name: "Run test", exact: true }).click();
@@ -198,7 +189,7 @@ test.describe("the view", { tag: "@embedded" }, () => {
     page,
   }) => {
     const probes = countProbes(page);
-    await openView(page);
+    await openTestView(page, server);
     await runTest(page, "plain.test");
     await expect(page).toHaveURL((url) => url.search === "?target=plain.test");
     await page.reload();
@@ -247,19 +238,7 @@ for (const width of [1280, 360]) {
       await signIn(page, server, server.admin, testPath("two-mx.test"));
       await expect(outcomeOf(page, "default")).toContainText(ANY_OUTCOME, { timeout: 20_000 });
       await expectFinished(page);
-      expect(
-        await page.evaluate(
-          () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
-        ),
-        "no sideways scroll",
-      ).toBe(true);
-      await expectNoAxeViolations(page);
-      await mkdir(SHOTS, { recursive: true });
-      const shot = `${SHOTS}/test-destination-${width}-${colorScheme}.png`;
-      await page.screenshot({ path: shot, fullPage: true });
-      // With DOCS_SCREENSHOTS=1 (as e2e/layout.spec.ts) the 1280 px view goes to docs/ too.
-      if (process.env.DOCS_SCREENSHOTS && width === 1280)
-        await copyFile(shot, `docs/test-destination-${colorScheme}.png`);
+      await checkAndPhotograph(page, "test-destination", width, colorScheme);
     });
   }
 }

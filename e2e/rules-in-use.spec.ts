@@ -1,9 +1,7 @@
 import type { Page } from "@playwright/test";
-import * as z from "zod/mini";
 import { TEST_PATH } from "../src/paths";
-import { createThroughApi } from "./fixtures/api";
+import { createThroughApi, DEFAULT_RULES, setRules } from "./fixtures/api";
 import { expect, expectNoAxeViolations, rowOf, signIn, test } from "./fixtures/page";
-import { apiClient } from "./fixtures/server";
 import { OUTCOMES, outcomeTable, runTest, worldForThisFile } from "./fixtures/world";
 
 // Where the TLS rules meet the strategies (README "Which strategy applies where"): the list's
@@ -13,30 +11,6 @@ import { OUTCOMES, outcomeTable, runTest, worldForThisFile } from "./fixtures/wo
 // (server/delivery/test-world/scenarios.ts), on this file's own server: its rules change.
 
 const { server } = worldForThisFile({ label: "rules-in-use" });
-
-type Rules = { rules: { if: string; then: string }[]; else: string };
-const DEFAULT_RULES: Rules = {
-  rules: [{ if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" }],
-  else: "'default'",
-};
-
-/** Stores `rules` as the `tls` expression through the API, as another admin would. */
-async function setRules(rules: Rules) {
-  const match = Object.fromEntries(rules.rules.map((rule, index) => [String(index), rule]));
-  const responses = await apiClient(server).call([
-    {
-      id: "s",
-      name: "x:MtaOutboundStrategy/set",
-      args: { update: { singleton: { tls: { match, else: rules.else } } } },
-    },
-  ]);
-  const result = responses.get(
-    "s",
-    z.looseObject({ updated: z.nullish(z.record(z.string(), z.unknown())) }),
-  );
-  if (!result.updated || !("singleton" in result.updated))
-    throw new Error("The rules were not stored.");
-}
 
 const picked = (page: Page) => page.getByRole("table", { name: "As the rules pick" });
 const attemptRow = (page: Page, attempt: string) =>
@@ -53,14 +27,14 @@ test.beforeAll(async () => {
   await createThroughApi(server, { name: named.starttlsRequired, startTls: "require" });
 });
 test.beforeEach(async () => {
-  await setRules(DEFAULT_RULES);
+  await setRules(server, DEFAULT_RULES);
 });
 test.describe.configure({ timeout: 60_000 });
 
 test("the list, the form, Delete and Duplicate name the rule that picks a strategy", {
   tag: "@embedded",
 }, async ({ page }) => {
-  await setRules({
+  await setRules(server, {
     rules: [
       { if: "rcpt_domain == 'partner.example'", then: `'${named.relaxed}'` },
       ...DEFAULT_RULES.rules,
@@ -144,7 +118,7 @@ test("a rule on one MX host: the route-level pick drives MTA-STS, each host its 
 }, async ({ page }) => {
   // two-mx.test: mx1 answers STARTTLS with 454, mx2 is fine. Requiring STARTTLS on mx1 only
   // turns mx1's plaintext fallback into a temporary failure; mx2, on `default`, then decides.
-  await setRules({
+  await setRules(server, {
     rules: [{ if: "mx == 'mx1.two-mx.test'", then: `'${named.starttlsRequired}'` }],
     else: "'default'",
   });

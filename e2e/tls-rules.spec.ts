@@ -1,8 +1,9 @@
-import { copyFile, mkdir } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import * as z from "zod/mini";
 import { RULES_PATH } from "../src/paths";
+import { DEFAULT_RULES, type Rules, setRules } from "./fixtures/api";
 import {
+  checkAndPhotograph,
   countApiRequests,
   expect,
   expectNoAxeViolations,
@@ -15,13 +16,6 @@ import { apiClient, serverForThisFile } from "./fixtures/server";
 // README, "TLS rules": the outbound strategy's `tls` expression as an ordered table of rules,
 // checked in the browser before anything is sent, saved whole and read back, and tried.
 
-type Rules = { rules: { if: string; then: string }[]; else: string };
-
-const DEFAULT_RULES: Rules = {
-  rules: [{ if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" }],
-  else: "'default'",
-};
-
 const server = serverForThisFile({
   users: [
     {
@@ -31,24 +25,6 @@ const server = serverForThisFile({
     },
   ],
 });
-
-/** Stores `rules` as the `tls` expression through the API, as another admin or tool would. */
-async function setRules(rules: Rules) {
-  const match = Object.fromEntries(rules.rules.map((rule, index) => [String(index), rule]));
-  const responses = await apiClient(server).call([
-    {
-      id: "s",
-      name: "x:MtaOutboundStrategy/set",
-      args: { update: { singleton: { tls: { match, else: rules.else } } } },
-    },
-  ]);
-  const result = responses.get(
-    "s",
-    z.looseObject({ updated: z.nullish(z.record(z.string(), z.unknown())) }),
-  );
-  if (!result.updated || !("singleton" in result.updated))
-    throw new Error("The rules were not stored.");
-}
 
 /** The `tls` expression as stored now, rules in key order. */
 async function storedRules(): Promise<Rules> {
@@ -89,8 +65,6 @@ async function runningTls(): Promise<unknown> {
   return ((await response.json()) as { outbound: { tls: unknown } }).outbound.tls;
 }
 
-const SHOTS = "test-results/screenshots";
-
 const rulesTable = (page: Page) => page.getByRole("table", { name: "Rules" });
 /** The row of rule `n` (from 1): the header row comes first. */
 const ruleRow = (page: Page, n: number) => rulesTable(page).getByRole("row").nth(n);
@@ -107,7 +81,7 @@ async function openRules(page: Page) {
 test.describe.configure({ timeout: 60_000 });
 
 test.beforeEach(async () => {
-  await setRules(DEFAULT_RULES);
+  await setRules(server, DEFAULT_RULES);
 });
 
 test("an exception for a domain is added before the rules it would lose to, saved and applied", {
@@ -156,7 +130,7 @@ test("an exception for a domain is added before the rules it would lose to, save
 test("rules reorder by button and keyboard; a save is read back and pending until applied", {
   tag: "@embedded",
 }, async ({ page }) => {
-  await setRules({
+  await setRules(server, {
     rules: [
       { if: "rcpt_domain == 'a.example'", then: "'default'" },
       { if: "rcpt_domain == 'b.example'", then: "'invalid-tls'" },
@@ -197,7 +171,7 @@ test("a text row is kept verbatim; an unknown name and an unreachable rule are f
   tag: "@embedded",
 }, async ({ page }) => {
   const text = { if: "retry_num>0 && last_error=='dane'", then: "'invalid-tls'" };
-  await setRules({
+  await setRules(server, {
     rules: [
       text,
       { if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" },
@@ -250,7 +224,7 @@ test("a parse error is shown on its row with the server's message and position, 
 test("Try it names the rule that fired and the strategy", { tag: "@embedded" }, async ({
   page,
 }) => {
-  await setRules({
+  await setRules(server, {
     rules: [
       { if: "rcpt_domain == 'partner.example'", then: "'invalid-tls'" },
       DEFAULT_RULES.rules[0] as { if: string; then: string },
@@ -297,7 +271,7 @@ test("two admins at once: a save re-reads, and a clash shows both rule lists", {
 }, async ({ page }) => {
   await openRules(page);
   await page.getByLabel("Otherwise", { exact: true }).selectOption("invalid-tls");
-  await setRules({ rules: [], else: "'default'" });
+  await setRules(server, { rules: [], else: "'default'" });
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Someone else changed the TLS rules" });
   await expect(dialog.getByRole("region", { name: "Stored now" })).toContainText(
@@ -369,7 +343,7 @@ for (const width of [1280, 360]) {
     test(`at ${width} px in the ${colorScheme} theme the rules view has no axe violations, and is photographed`, {
       tag: "@embedded",
     }, async ({ page }) => {
-      await setRules({
+      await setRules(server, {
         rules: [
           { if: "rcpt_domain == 'partner.example'", then: "'invalid-tls'" },
           DEFAULT_RULES.rules[0] as { if: string; then: string },
@@ -384,19 +358,7 @@ for (const width of [1280, 360]) {
       await tryIt.getByLabel("Recipient domain").fill("bob@partner.example");
       await tryIt.getByRole("button", { name: "Try" }).click();
       await expect(tryIt.getByRole("status")).toContainText("Strategy: invalid-tls.");
-      expect(
-        await page.evaluate(
-          () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
-        ),
-        "no sideways scroll",
-      ).toBe(true);
-      await expectNoAxeViolations(page);
-      await mkdir(SHOTS, { recursive: true });
-      const shot = `${SHOTS}/tls-rules-${width}-${colorScheme}.png`;
-      await page.screenshot({ path: shot, fullPage: true });
-      // With DOCS_SCREENSHOTS=1 (as e2e/layout.spec.ts) the 1280 px view goes to docs/ too.
-      if (process.env.DOCS_SCREENSHOTS && width === 1280)
-        await copyFile(shot, `docs/tls-rules-${colorScheme}.png`);
+      await checkAndPhotograph(page, "tls-rules", width, colorScheme);
     });
   }
 }

@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import type { Invocation } from "../src/jmap/protocol";
 import { createApp } from "./app";
 import type { UserDeclaration } from "./auth";
+import type { TestWorld } from "./delivery/test-world/world";
 import { serveApp } from "./node-listener";
 import { openStore } from "./store";
 
@@ -47,6 +48,24 @@ export async function testServer(users: UserDeclaration[] = [], dataDir: string 
     return created.n.id;
   };
   return { app, store, post, call, one, create };
+}
+
+/**
+ * The domain the "client goes away" tests probe: `watched.test`, one MX host whose SMTP server
+ * afterTheClientGoesAway() runs itself (no host in the world). Add it to the world's domains,
+ * then call watchAt(world, address) for the MX host's address.
+ */
+export const WATCHED_DOMAIN = {
+  name: "watched.test",
+  mx: [{ preference: 10, host: "mx.watched.test" }],
+  hosts: [],
+};
+
+/** Points `mx.watched.test` at `address` (a loopback address of the calling test's own). */
+export function watchAt(world: { dns: TestWorld["dns"] }, address: string) {
+  world.dns.set("mx.watched.test", "A", {
+    answers: [{ type: "A", name: "mx.watched.test", ttl: 60, data: address }],
+  });
 }
 
 /**

@@ -6,7 +6,14 @@ import { parseTarget } from "../delivery/target";
 import { STORIES } from "../delivery/test-world/scenarios";
 import { startTestWorld, type TestWorld } from "../delivery/test-world/world";
 import { openStore } from "../store";
-import { ADMIN, ADMIN_PASSWORD, afterTheClientGoesAway, ORIGIN } from "../test-support";
+import {
+  ADMIN,
+  ADMIN_PASSWORD,
+  afterTheClientGoesAway,
+  ORIGIN,
+  WATCHED_DOMAIN,
+  watchAt,
+} from "../test-support";
 
 // The page's probe endpoint against the loopback world: the contract's answers (401, 403, 400,
 // 429), the NDJSON stream, the deadline, the address filter, and a real listener to see the
@@ -27,14 +34,9 @@ let store: Awaited<ReturnType<typeof openStore>>["store"];
 beforeAll(async () => {
   world = await startTestWorld({
     ...STORIES,
-    domains: [
-      ...STORIES.domains,
-      { name: "watched.test", mx: [{ preference: 10, host: "mx.watched.test" }], hosts: [] },
-    ],
+    domains: [...STORIES.domains, WATCHED_DOMAIN],
   });
-  world.dns.set("mx.watched.test", "A", {
-    answers: [{ type: "A", name: "mx.watched.test", ttl: 60, data: WATCHED_ADDRESS }],
-  });
+  watchAt(world, WATCHED_ADDRESS);
   ({ store } = await openStore({
     dataDir: null,
     adminPassword: ADMIN_PASSWORD,

@@ -10,7 +10,13 @@ import {
 import { STORIES } from "../delivery/test-world/scenarios";
 import { startTestWorld, type TestWorld } from "../delivery/test-world/world";
 import { openStore } from "../store";
-import { ADMIN_PASSWORD, afterTheClientGoesAway, ORIGIN } from "../test-support";
+import {
+  ADMIN_PASSWORD,
+  afterTheClientGoesAway,
+  ORIGIN,
+  WATCHED_DOMAIN,
+  watchAt,
+} from "../test-support";
 
 // The embedded server's copy of Stalwart's live delivery test over HTTP (shared delivery
 // reference §3.1): the token, the stream's headers, and every event type's frame byte for
@@ -50,15 +56,9 @@ const live = (target: string, query: string) =>
 
 beforeAll(async () => {
   world = await startTestWorld({
-    domains: [
-      ...STORIES.domains,
-      ...LIVE_EXTRA_DOMAINS,
-      { name: "watched.test", mx: [{ preference: 10, host: "mx.watched.test" }], hosts: [] },
-    ],
+    domains: [...STORIES.domains, ...LIVE_EXTRA_DOMAINS, WATCHED_DOMAIN],
   });
-  world.dns.set("mx.watched.test", "A", {
-    answers: [{ type: "A", name: "mx.watched.test", ttl: 60, data: WATCHED_ADDRESS }],
-  });
+  watchAt(world, WATCHED_ADDRESS);
   ({ store } = await openStore({
     dataDir: null,
     adminPassword: ADMIN_PASSWORD,

@@ -84,16 +84,16 @@ export async function lookupClassified(
     return { outcome: "nxdomain", ad: response.ad, answers: [], rcode, ede, elapsedMs: elapsed() };
   const describe = (extra: string) =>
     `${response.rcode} from ${response.server}${ede.length ? ` (${ede.map((e) => `EDE ${e.code}${e.text ? ` ${e.text}` : ""}`).join(", ")})` : ""}${extra}`;
-  if (response.rcode !== "SERVFAIL")
-    return {
-      outcome: "error",
-      ad: false,
-      answers: [],
-      rcode,
-      error: describe(""),
-      ede,
-      elapsedMs: elapsed(),
-    };
+  const failed = (): Classified => ({
+    outcome: "error",
+    ad: false,
+    answers: [],
+    rcode,
+    error: describe(""),
+    ede,
+    elapsedMs: elapsed(),
+  });
+  if (response.rcode !== "SERVFAIL") return failed();
   // A validating resolver answers SERVFAIL for bogus data; CD=1 asks for the data anyway.
   let retry: DnsResponse | null = null;
   try {
@@ -107,15 +107,7 @@ export async function lookupClassified(
     const error = describe(isCdData ? "; data returned with CD=1" : "");
     return { outcome: "bogus", ad: false, answers, rcode, error, ede, elapsedMs: elapsed() };
   }
-  return {
-    outcome: "error",
-    ad: false,
-    answers: [],
-    rcode,
-    error: describe(""),
-    ede,
-    elapsedMs: elapsed(),
-  };
+  return failed();
 }
 
 /**

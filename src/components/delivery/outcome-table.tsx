@@ -8,7 +8,7 @@ import {
   type StrategyPick,
 } from "../../stalwart/delivery/picks";
 import { ShownText } from "../shown-text";
-import { endsOn, outcomeWords, reasonText } from "./outcome-words";
+import { OutcomeCells } from "./outcome-cells";
 
 // The outcome table: one row per stored strategy, the outcome in the page's exact words, the
 // MX it ends on, Stalwart's reason, and which attempt the `tls` expression picks it for.
@@ -89,7 +89,6 @@ export function OutcomeTable({
           </thead>
           <tbody>
             {rows.map(({ strategy, outcome }) => {
-              const words = outcomeWords(outcome);
               const used =
                 pickState.kind === "known"
                   ? marks(pickState.picks, strategy.name)
@@ -101,14 +100,7 @@ export function OutcomeTable({
                   <th scope="row">
                     <ShownText text={strategy.name} />
                   </th>
-                  <td data-label="Outcome">
-                    <span className={`outcome-word outcome-${words.tone}`}>{words.text}</span>
-                  </td>
-                  <td className="breakable" data-label="Ends on">
-                    {endsOn(outcome)}
-                  </td>
-                  <td className="breakable" data-label="Reason">
-                    <span className="stalwart-text">{reasonText(outcome)}</span>
+                  <OutcomeCells outcome={outcome}>
                     {outcome.trace.length > 0 ? (
                       <details>
                         <summary>
@@ -127,7 +119,7 @@ export function OutcomeTable({
                         </ol>
                       </details>
                     ) : null}
-                  </td>
+                  </OutcomeCells>
                   <td data-label="Used for">{used.length > 0 ? used.join("; ") : "—"}</td>
                 </tr>
               );

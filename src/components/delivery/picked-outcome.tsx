@@ -8,8 +8,8 @@ import {
   type StrategyPick,
 } from "../../stalwart/delivery/picks";
 import { ShownText } from "../shown-text";
+import { OutcomeCells } from "./outcome-cells";
 import type { PickState } from "./outcome-table";
-import { endsOn, outcomeWords, reasonText } from "./outcome-words";
 
 // "As the rules pick": what delivery does for the tested recipient with the strategies the
 // outbound strategy's `tls` rules pick, read before the table of every strategy. Per attempt
@@ -89,7 +89,6 @@ export function PickedOutcome({
               {ATTEMPTS.map(({ key, label }) => {
                 const attempt = pickState.picks[key];
                 const result = decideAsPicked(attempt, strategies, facts);
-                const words = result.kind === "decided" ? outcomeWords(result.outcome) : null;
                 const picked = picksInWords(attempt);
                 return (
                   <tr key={key}>
@@ -107,21 +106,19 @@ export function PickedOutcome({
                         </ul>
                       )}
                     </td>
-                    <td data-label="Outcome">
-                      {words ? (
-                        <span className={`outcome-word outcome-${words.tone}`}>{words.text}</span>
-                      ) : (
-                        "Cannot tell"
-                      )}
-                    </td>
-                    <td className="breakable" data-label="Ends on">
-                      {result.kind === "decided" ? endsOn(result.outcome) : "—"}
-                    </td>
-                    <td className="breakable" data-label="Reason">
-                      <span className="stalwart-text">
-                        {result.kind === "decided" ? reasonText(result.outcome) : result.reason}
-                      </span>
-                    </td>
+                    {result.kind === "decided" ? (
+                      <OutcomeCells outcome={result.outcome} />
+                    ) : (
+                      <>
+                        <td data-label="Outcome">Cannot tell</td>
+                        <td className="breakable" data-label="Ends on">
+                          —
+                        </td>
+                        <td className="breakable" data-label="Reason">
+                          <span className="stalwart-text">{result.reason}</span>
+                        </td>
+                      </>
+                    )}
                   </tr>
                 );
               })}

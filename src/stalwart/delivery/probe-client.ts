@@ -66,25 +66,20 @@ export function probeUrl(target: string, origin: string, timeoutSeconds?: number
 export async function probeDelivery(request: ProbeRequest): Promise<boolean> {
   const doFetch = request.fetch ?? globalThis.fetch.bind(globalThis);
   const origin = request.origin ?? globalThis.location.origin;
-  let response: Response;
-  try {
-    response = await doFetch(probeUrl(request.target, origin, request.timeoutSeconds), {
-      headers: { Accept: "application/x-ndjson", Authorization: request.authorization },
-      credentials: "omit",
-      cache: "no-store",
-      signal: request.signal,
-    });
-  } catch (error) {
-    if (request.signal?.aborted) throw error;
-    throw new TransportError(
-      "Could not reach the server. Check your connection and try again.",
-      undefined,
-      {
-        cause: error,
-      },
+  const response = await fetchOrFail(
+    doFetch,
+    probeUrl(request.target, origin, request.timeoutSeconds),
+    { headers: { Accept: "application/x-ndjson", Authorization: request.authorization } },
+    request.signal,
+  );
+  if (!response.ok)
+    throw await refusalOf(
+      response,
+      (detail) =>
+        new ProbeForbiddenError(
+          detail ?? "Testing a destination needs the liveDeliveryTest permission.",
+        ),
     );
-  }
-  if (!response.ok) throw await refusal(response);
   if (!response.body) throw new TransportError("The server sent no test results.", response.status);
   let isDone = false;
   await readLines(response.body, MAX_FRAME_BYTES, (line) => {
@@ -182,30 +177,71 @@ export async function readLines(
   }
 }
 
-/** The typed error for a refused request (problem+json per the probe's contract). */
-async function refusal(response: Response): Promise<Error> {
-  if (response.status === 401) return new UnauthorizedError();
-  const text = await response.text().catch(() => "");
-  let detail: string | undefined;
+/**
+ * A GET of one of the page's test endpoints, without cookies or cache. Rejects with the
+ * signal's reason when aborted, else with a TransportError when the server cannot be reached.
+ */
+export async function fetchOrFail(
+  doFetch: typeof fetch,
+  url: URL,
+  init: RequestInit,
+  signal?: AbortSignal,
+): Promise<Response> {
   try {
-    const problem = problemSchema.safeParse(JSON.parse(text));
-    if (problem.success) detail = problem.data.detail ?? problem.data.title;
-  } catch {
-    // Not problem+json: a proxy's page, say. The status alone is said.
+    return await doFetch(url, { ...init, credentials: "omit", cache: "no-store", signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new TransportError(
+      "Could not reach the server. Check your connection and try again.",
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** At most this much of a refusal's body is read (the rest is cancelled unread), bytes. */
+const MAX_REFUSAL_BYTES = 16_384;
+
+/**
+ * The typed error for a refused test request (problem+json from this server or Stalwart, the
+ * detail read from at most MAX_REFUSAL_BYTES): UnauthorizedError (401), ProbeTargetError (400),
+ * `forbidden(detail)` (403), ProbeBusyError with Retry-After (429, 10 s when absent), else
+ * TransportError naming the status.
+ */
+export async function refusalOf(
+  response: Response,
+  forbidden: (detail: string | undefined) => Error,
+): Promise<Error> {
+  if (response.status === 401) return new UnauthorizedError();
+  let detail: string | undefined;
+  if (response.body) {
+    const lines: string[] = [];
+    let kept = 0;
+    const enough = new Error("enough");
+    await readLines(response.body, MAX_REFUSAL_BYTES, (line) => {
+      kept += line.length;
+      if (kept > MAX_REFUSAL_BYTES) throw enough;
+      lines.push(line);
+    }).catch(() => response.body?.cancel().catch(() => undefined));
+    try {
+      const problem = problemSchema.safeParse(JSON.parse(lines.join("\n")));
+      if (problem.success) detail = problem.data.detail ?? problem.data.title;
+    } catch {
+      // Not problem+json (a proxy's page, say): the status alone is said.
+    }
   }
   switch (response.status) {
     case 400:
       return new ProbeTargetError(detail ?? "The server refused this target.");
     case 403:
-      return new ProbeForbiddenError(
-        detail ?? "Testing a destination needs the liveDeliveryTest permission.",
-      );
+      return forbidden(detail);
     case 429: {
       const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-      const wait = Number.isSafeInteger(seconds) && seconds > 0 ? seconds : 10;
       return new ProbeBusyError(
         detail ?? "The server is running as many tests as it allows.",
-        wait,
+        Number.isSafeInteger(seconds) && seconds > 0 ? seconds : 10,
       );
     }
     default:

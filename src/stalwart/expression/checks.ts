@@ -6,6 +6,7 @@ import { normaliseDomain } from "./evaluate";
 import { type Instruction, type Program, parseExpression } from "./parser";
 import {
   type Condition,
+  coversDomain,
   recogniseCondition,
   renderName,
   type Target,
@@ -87,30 +88,14 @@ function comparedWith(program: Program, variable: string): string[] {
   return found;
 }
 
-function within(domain: string, target: Target): boolean {
-  const under = (parent: string) => domain.endsWith(`.${parent}`);
-  switch (target.kind) {
-    case "domain":
-      return domain === target.domain;
-    case "domainList":
-      return target.domains.includes(domain);
-    case "subdomainsOf":
-      return under(target.domain);
-    case "domainAndSubdomains":
-      return domain === target.domain || under(target.domain);
-    default:
-      return false;
-  }
-}
-
 // Does every message `inner` matches also match `outer`?
 function targetCovers(outer: Target, inner: Target): boolean {
   const under = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
   switch (inner.kind) {
     case "domain":
-      return within(inner.domain, outer);
+      return coversDomain(inner.domain, outer);
     case "domainList":
-      return inner.domains.every((domain) => within(domain, outer));
+      return inner.domains.every((domain) => coversDomain(domain, outer));
     case "subdomainsOf":
     case "domainAndSubdomains":
       if (outer.kind === "domainAndSubdomains") return under(inner.domain, outer.domain);

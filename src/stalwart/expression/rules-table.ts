@@ -30,6 +30,27 @@ const DOMAIN_ONLY = new RegExp(`^${DOMAIN}$`);
 const COUNT = "0|[1-9][0-9]*";
 const ERRORS: ReadonlySet<string> = new Set(LAST_ERROR_KINDS);
 
+/**
+ * Whether mail to `domain` (lower-case A-label) is mail a row's destination names: the domain,
+ * one of the list, a subdomain, or the domain and its subdomains. Never for an MX host or
+ * suffix: which MX hosts serve a domain is not known from its name.
+ */
+export function coversDomain(domain: string, target: Target): boolean {
+  const under = (parent: string) => domain.endsWith(`.${parent}`);
+  switch (target.kind) {
+    case "domain":
+      return domain === target.domain;
+    case "domainList":
+      return target.domains.includes(domain);
+    case "subdomainsOf":
+      return under(target.domain);
+    case "domainAndSubdomains":
+      return domain === target.domain || under(target.domain);
+    default:
+      return false;
+  }
+}
+
 /** True for a lower-case A-label domain the table can write without escaping (§6.3). */
 export function isCanonicalDomain(domain: string): boolean {
   return DOMAIN_ONLY.test(domain);

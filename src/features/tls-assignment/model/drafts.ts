@@ -6,6 +6,7 @@
 import { normaliseDomain } from "../../../stalwart/expression/evaluate";
 import {
   type Condition,
+  coversDomain,
   isCanonicalDomain,
   recognise,
   recogniseElse,
@@ -223,17 +224,7 @@ function mayCatch(draft: RuleDraft, domain: string): boolean {
   if (draft.kind === "text" || draftProblems(draft).length > 0) return true;
   const { target } = conditionOf(draft);
   if (!target || target.kind === "mxHost" || target.kind === "mxUnder") return true;
-  const under = (parent: string) => domain.endsWith(`.${parent}`);
-  switch (target.kind) {
-    case "domain":
-      return domain === target.domain;
-    case "domainList":
-      return target.domains.includes(domain);
-    case "subdomainsOf":
-      return under(target.domain);
-    case "domainAndSubdomains":
-      return domain === target.domain || under(target.domain);
-  }
+  return coversDomain(domain, target);
 }
 
 /**

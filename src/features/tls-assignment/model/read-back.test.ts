@@ -1,14 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { rulesInWords, sameRules } from "./read-back";
+import { PARTNER_RULES } from "./test-rules";
 
-const TLS = {
-  rules: [
-    { if: "rcpt_domain == 'partner.example'", then: "'relaxed'" },
-    { if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" },
-    { if: "mx == 'mx.secure.example'", then: "'gone'" },
-  ],
-  else: "'default'",
-};
+const TLS = PARTNER_RULES;
 
 describe("read-back comparison", () => {
   test("the same rules in the same order are the same; any byte or order difference is not", () => {

@@ -1,14 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { PARTNER_RULES } from "./test-rules";
 import { tryRules } from "./try-it";
 
-const TLS = {
-  rules: [
-    { if: "rcpt_domain == 'partner.example'", then: "'relaxed'" },
-    { if: "retry_num > 0 && last_error == 'tls'", then: "'invalid-tls'" },
-    { if: "mx == 'mx.secure.example'", then: "'gone'" },
-  ],
-  else: "'default'",
-};
+const TLS = PARTNER_RULES;
 const STRATEGIES = ["default", "invalid-tls", "relaxed"];
 const input = { recipientDomain: "", mxHost: "", retryNumber: 0, lastError: "none" };
 

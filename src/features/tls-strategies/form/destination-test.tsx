@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef } from "react";
 import { FactsView } from "../../../components/delivery/facts-view";
-import { endsOn, outcomeWords, reasonText } from "../../../components/delivery/outcome-words";
+import { OutcomeCells } from "../../../components/delivery/outcome-cells";
 import { TargetForm } from "../../../components/delivery/target-form";
 import { useDeliveryProbe } from "../../../components/delivery/use-delivery-probe";
 import { Notice } from "../../../components/notice";
@@ -83,19 +83,10 @@ export function DestinationTest({ saved, draft, onFinding }: DestinationTestProp
               </thead>
               <tbody>
                 {rows.map(({ label, outcome }) => {
-                  const words = outcomeWords(outcome);
                   return (
                     <tr key={label}>
                       <th scope="row">{label}</th>
-                      <td data-label="Outcome">
-                        <span className={`outcome-word outcome-${words.tone}`}>{words.text}</span>
-                      </td>
-                      <td className="breakable" data-label="Ends on">
-                        {endsOn(outcome)}
-                      </td>
-                      <td className="breakable" data-label="Reason">
-                        {reasonText(outcome)}
-                      </td>
+                      <OutcomeCells outcome={outcome} />
                     </tr>
                   );
                 })}

@@ -1,6 +1,5 @@
-import { TransportError, UnauthorizedError } from "../../../jmap/errors";
-import { problemSchema } from "../../../jmap/wire";
-import { ProbeBusyError, ProbeTargetError, readLines } from "../probe-client";
+import { TransportError } from "../../../jmap/errors";
+import { fetchOrFail, readLines, refusalOf } from "../probe-client";
 import { type LiveEvent, parseLiveEvent } from "./events";
 
 // The page's side of Stalwart's own live delivery test (shared delivery reference §3.1): a
@@ -45,20 +44,11 @@ export interface LiveTestRequest {
 
 type Fetch = typeof fetch;
 
-async function send(doFetch: Fetch, url: URL, init: RequestInit, signal?: AbortSignal) {
-  try {
-    return await doFetch(url, { ...init, credentials: "omit", cache: "no-store", signal });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new TransportError(
-      "Could not reach the server. Check your connection and try again.",
-      undefined,
-      {
-        cause: error,
-      },
-    );
-  }
-}
+/** A 403 of either request: the account lacks liveDeliveryTest (reference §3.1). */
+const forbidden = (detail: string | undefined) =>
+  new LiveForbiddenError(
+    `Stalwart's own test needs the liveDeliveryTest permission${detail ? ` (${detail})` : ""}.`,
+  );
 
 /**
  * The live-test token: `GET LIVE_TOKEN_PATH` with `authorization`; resolves the plain-text
@@ -73,13 +63,13 @@ export async function fetchLiveToken(options: {
 }): Promise<string> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const url = new URL(LIVE_TOKEN_PATH, options.origin ?? globalThis.location.origin);
-  const response = await send(
+  const response = await fetchOrFail(
     doFetch,
     url,
     { headers: { Accept: "text/plain", Authorization: options.authorization } },
     options.signal,
   );
-  if (!response.ok) throw await refusal(response);
+  if (!response.ok) throw await refusalOf(response, forbidden);
   const lines: string[] = [];
   if (response.body) await readLines(response.body, MAX_TOKEN_BYTES, (line) => lines.push(line));
   const token = tokenOf(lines.join("").trim());
@@ -123,13 +113,13 @@ export async function runLiveTest(request: LiveTestRequest): Promise<boolean> {
   url.searchParams.set("token", token);
   if (request.timeoutSeconds !== undefined)
     url.searchParams.set("timeout", String(request.timeoutSeconds));
-  const response = await send(
+  const response = await fetchOrFail(
     doFetch,
     url,
     { headers: { Accept: "text/event-stream" } },
     request.signal,
   );
-  if (!response.ok) throw await refusal(response);
+  if (!response.ok) throw await refusalOf(response, forbidden);
   const body = response.body;
   if (!body) throw new TransportError("The server sent no events.", response.status);
   let count = 0;
@@ -223,46 +213,4 @@ export function sseFrames(
       data = [];
     },
   };
-}
-
-/** The typed error for a refused request (problem+json from this server or Stalwart). */
-async function refusal(response: Response): Promise<Error> {
-  if (response.status === 401) return new UnauthorizedError();
-  let detail: string | undefined;
-  if (response.body) {
-    const lines: string[] = [];
-    let kept = 0;
-    // At most 16 KiB of an error body is read: the rest is cancelled unread.
-    await readLines(response.body, 16_384, (line) => {
-      kept += line.length;
-      if (kept > 16_384) throw STOP;
-      lines.push(line);
-    }).catch(() => response.body?.cancel().catch(() => undefined));
-    try {
-      const problem = problemSchema.safeParse(JSON.parse(lines.join("\n")));
-      if (problem.success) detail = problem.data.detail ?? problem.data.title;
-    } catch {
-      // Not problem+json: the status alone is said.
-    }
-  }
-  switch (response.status) {
-    case 400:
-      return new ProbeTargetError(detail ?? "The server refused this target.");
-    case 403:
-      return new LiveForbiddenError(
-        `Stalwart's own test needs the liveDeliveryTest permission${detail ? ` (${detail})` : ""}.`,
-      );
-    case 429: {
-      const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-      return new ProbeBusyError(
-        detail ?? "The server is running as many tests as it allows.",
-        Number.isSafeInteger(seconds) && seconds > 0 ? seconds : 10,
-      );
-    }
-    default:
-      return new TransportError(
-        `The server answered ${response.status}${detail ? `: ${detail}` : "."}`,
-        response.status,
-      );
-  }
 }

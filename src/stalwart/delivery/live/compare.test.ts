@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { AddressFacts, DeliveryFacts, HostFacts, MtaStsFacts, Policy } from "../facts";
+import { TEST_SOURCE } from "../test-source";
 import { compareWithStalwart, type Disagreement } from "./compare";
 import type { LiveEvent } from "./events";
 import { summarizeLiveTest } from "./summary";
@@ -79,25 +80,7 @@ function factsWith(patch: Partial<DeliveryFacts> = {}): DeliveryFacts {
   return {
     target: { input: "example.com", domain: "example.com" },
     collectedAt: "2026-01-01T00:00:00.000Z",
-    source: {
-      resolvers: [],
-      smtpPort: 25,
-      mtaStsPort: 443,
-      privateAddressesAllowed: false,
-      maxMxHosts: 2,
-      maxMultihomed: 2,
-      ipLookupStrategy: "ipv4ThenIpv6",
-      limits: {
-        dnsMs: 1,
-        connectMs: 1,
-        greetingMs: 1,
-        ehloMs: 1,
-        startTlsMs: 1,
-        tlsMs: 1,
-        mtaStsMs: 1,
-        deadlineMs: 1,
-      },
-    },
+    source: TEST_SOURCE,
     mx: MX_ONE,
     mtaSts: sts(POLICY),
     hosts: [host()],
